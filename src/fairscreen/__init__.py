@@ -1,0 +1,3 @@
+"""fairscreen: lawful pre-employment background checks by construction."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,111 @@
+"""The composition root: the one place that wires settings, engine, keys, mail and clock."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from fairscreen.db.engine import make_engine
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.mail.backends import Mailer, Message, OutboxMailer, SmtpMailer, read_outbox
+from fairscreen.settings import Settings
+from fairscreen.shared.clock import Clock, SystemClock
+from fairscreen.shared.sealed import Sealed
+from fairscreen.vault.crypto import SealError
+from fairscreen.vault.keys import KeyProvider, LocalKeyProvider
+from fairscreen.vault.service import CaseVault, KeyDestroyed
+
+
+class App:
+    """Everything a request, a command or a job needs, built once per process."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        clock: Clock | None = None,
+        engine: Engine | None = None,
+        keys: KeyProvider | None = None,
+        mailer: Mailer | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.clock: Clock = clock or SystemClock()
+        self._engine = engine
+        self._keys = keys
+        self._mailer = mailer
+        self.log = logging.getLogger("fairscreen")
+
+    @cached_property
+    def engine(self) -> Engine:
+        """Return the database engine (built on first use)."""
+        return self._engine or make_engine(self.settings.database_url)
+
+    @cached_property
+    def session_factory(self) -> sessionmaker[Session]:
+        """Return the factory for write sessions."""
+        return sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    @cached_property
+    def read_factory(self) -> sessionmaker[Session]:
+        """Return the factory for read-only sessions (no write lock on SQLite)."""
+        return sessionmaker(
+            bind=self.engine.execution_options(fs_readonly=True), expire_on_commit=False
+        )
+
+    @cached_property
+    def keys(self) -> KeyProvider:
+        """Return the key provider named by the settings."""
+        if self._keys is not None:
+            return self._keys
+        if self.settings.key_provider == "pkcs11":
+            from fairscreen.vault import pkcs11  # only needed with an HSM
+
+            provider: KeyProvider = pkcs11.Pkcs11KeyProvider.from_settings(self.settings)
+            return provider
+        return LocalKeyProvider(self.settings.key_file)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        """Return the mailer named by the settings."""
+        if self._mailer is not None:
+            return self._mailer
+        if self.settings.mail == "outbox":
+            return OutboxMailer(self.settings.outbox_dir, sealer=self._seal_outbox)
+        return SmtpMailer(self.settings.mail)
+
+    def uow(self) -> UnitOfWork:
+        """Return a new unit of work (a write transaction when entered)."""
+        return UnitOfWork(self, self.session_factory)
+
+    def reader(self) -> UnitOfWork:
+        """Return a unit of work for read-only queries."""
+        return UnitOfWork(self, self.read_factory)
+
+    @contextmanager
+    def vault(self, uow: UnitOfWork) -> Iterator[CaseVault]:
+        """Yield the vault bound to an entered unit of work."""
+        vault = uow.cache.get("vault")
+        if vault is None:
+            vault = CaseVault(uow.session, self.keys)
+            uow.cache["vault"] = vault
+        yield vault
+
+    def _seal_outbox(self, case_id: str, content: bytes) -> bytes:
+        with self.reader() as uow, self.vault(uow) as vault:
+            return vault.seal_bytes(case_id, "outbox.message", content).blob
+
+    def _open_outbox(self, case_id: str, blob: bytes) -> bytes | None:
+        with self.reader() as uow, self.vault(uow) as vault:
+            try:
+                return vault.open_bytes(case_id, "outbox.message", Sealed(blob))
+            except (KeyDestroyed, SealError):
+                return None
+
+    def outbox(self) -> list[Message]:
+        """Return the readable messages of the outbox backend."""
+        return read_outbox(self.settings.outbox_dir, self._open_outbox)

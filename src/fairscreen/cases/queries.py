@@ -1,0 +1,114 @@
+"""Read-only views of cases, shaped for the viewer's rights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from fairscreen.cases.actions import case_ref, load_case
+from fairscreen.cases.models import Case
+from fairscreen.cases.policy import STATUSES
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.policy import Actor, may_see_personal_data, require_staff
+from fairscreen.scope.models import Position
+from fairscreen.shared.errors import ValidationFailed
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def candidate_fields(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, str] | None:
+    """Open the candidate's name and e-mail for a viewer who may see them."""
+    if not may_see_personal_data(actor, case_ref(case)):
+        return None
+    if case.candidate_name is None or case.candidate_email is None:
+        return None
+    with uow.app.vault(uow) as vault:
+        return {
+            "name": vault.open(case.id, "case.candidate_name", case.candidate_name),
+            "email": vault.open(case.id, "case.candidate_email", case.candidate_email),
+        }
+
+
+def summary(case: Case) -> dict[str, Any]:
+    """Return the non-personal summary of a case."""
+    return {
+        "id": case.id,
+        "status": case.status,
+        "position_id": case.position_id,
+        "employer_id": case.employer_org_id,
+        "agency_id": case.agency_org_id,
+        "categories": list(case.categories),
+        "pack_version": case.pack_version,
+        "created_at": _iso(case.created_at),
+        "updated_at": _iso(case.updated_at),
+    }
+
+
+def case_view(uow: UnitOfWork, *, actor: Actor, case_id: str) -> dict[str, Any]:
+    """Return one case file as the viewer may see it."""
+    require_staff(actor)
+    with uow:
+        case = load_case(uow.session, actor, case_id)
+        view = summary(case)
+        position = uow.session.get(Position, case.position_id)
+        view["position"] = (
+            {
+                "id": position.id,
+                "title": position.title,
+                "purpose": position.purpose,
+                "grade": position.grade,
+            }
+            if position
+            else None
+        )
+        view["candidate"] = candidate_fields(uow, actor, case)
+        view.update({"consent": None, "findings": [], "report": None, "disputes": []})
+        for section in SECTIONS:
+            view.update(section(uow, actor, case))
+        return view
+
+
+# Other modules add their part of the case file here (consent, findings, report, ...):
+# each is a function (uow, actor, case) -> dict of top-level keys.
+SECTIONS: list[Any] = []
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+def list_cases(
+    uow: UnitOfWork, *, actor: Actor, status: str | None = None, limit: int = 50, offset: int = 0
+) -> Page:
+    """Return the cases the actor may see, newest first, a page at a time."""
+    require_staff(actor, "admin", "employer", "investigator")
+    if status is not None and status not in STATUSES:
+        raise ValidationFailed(f"Unknown status '{status}'.", field="status")
+    if not 1 <= limit <= 200:
+        raise ValidationFailed("limit must be between 1 and 200.", field="limit")
+    if offset < 0:
+        raise ValidationFailed("offset must not be negative.", field="offset")
+    with uow:
+        query = select(Case)
+        if actor.org_kind == "agency":
+            query = query.where(Case.agency_org_id == actor.org_id)
+        elif actor.role == "investigator":
+            # An employer's own investigators see the cases their organisation checks itself.
+            query = query.where(Case.employer_org_id == actor.org_id, Case.agency_org_id.is_(None))
+        else:
+            query = query.where(Case.employer_org_id == actor.org_id)
+        if status:
+            query = query.where(Case.status == status)
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = uow.session.scalars(
+            query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit).offset(offset)
+        )
+        return Page([summary(c) for c in rows], total, limit, offset)

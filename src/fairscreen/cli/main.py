@@ -1,0 +1,73 @@
+"""The `fairscreen` command."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+
+from fairscreen.cli import apikey, org, outbox
+from fairscreen.cli.common import emit, friendly, make_app
+
+cli = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="fairscreen: lawful pre-employment background checks.",
+)
+cli.add_typer(org.app, name="org")
+cli.add_typer(apikey.app, name="apikey")
+cli.add_typer(outbox.app, name="outbox")
+
+
+@cli.command()
+@friendly
+def init(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Create or migrate the schema and the key file (idempotent)."""
+    from fairscreen.provision import initialise
+
+    result = initialise(make_app())
+    emit(result, as_json, f"ready: database migrated, key file {result['key_file']}")
+
+
+@cli.command()
+@friendly
+def demo(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Seed a demo world (organisations, users, positions, cases in every state)."""
+    from fairscreen.demo import seed_demo
+    from fairscreen.provision import initialise
+
+    app = make_app()
+    initialise(app)
+    result = seed_demo(app)
+    emit(result, as_json, result.get("message"))
+
+
+@cli.command()
+@friendly
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Seed the demo world if empty.")] = False,
+) -> None:
+    """Migrate the schema, then serve the web app, the API and the scheduler."""
+    import uvicorn
+
+    from fairscreen.provision import initialise
+    from fairscreen.web.app import create_app
+
+    app = make_app()
+    initialise(app)
+    if demo:
+        from fairscreen.demo import seed_demo
+
+        result = seed_demo(app)
+        typer.echo(result.get("message"))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    typer.echo(f"fairscreen on http://{host}:{port}  (API docs: /api/v1/docs)")
+    uvicorn.run(create_app(app), host=host, port=port, log_level="info", access_log=False)
+
+
+def main() -> None:
+    """Run the command line."""
+    cli()

@@ -1,0 +1,62 @@
+"""What the candidate sees before signing: the case and its consent document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fairscreen.cases.actions import load_case
+from fairscreen.cases.models import Case
+from fairscreen.cases.queries import candidate_fields
+from fairscreen.consent.document import ConsentDocument, render
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.models import Org
+from fairscreen.identity.policy import Actor
+from fairscreen.scope.models import Position
+from fairscreen.scope.policy import load_pack
+from fairscreen.shared.errors import Forbidden
+
+
+def consent_document_for(uow: UnitOfWork, actor: Actor, case: Case, lang: str) -> ConsentDocument:
+    """Render the consent document of a case (inside an entered unit of work)."""
+    session = uow.session
+    employer = session.get(Org, case.employer_org_id)
+    agency = session.get(Org, case.agency_org_id) if case.agency_org_id else None
+    position = session.get(Position, case.position_id)
+    assert employer is not None and position is not None
+    fields = candidate_fields(uow, actor, case) or {"name": ""}
+    return render(
+        pack=load_pack(case.pack),
+        lang=lang,
+        employer=employer.name,
+        agency=agency.name if agency else None,
+        position=position.title,
+        purpose=position.purpose,
+        candidate=fields["name"],
+        categories=case.categories,
+    )
+
+
+def candidate_case(uow: UnitOfWork, *, actor: Actor, lang: str = "zh-Hans") -> dict[str, Any]:
+    """Return the candidate's own case and the consent document to sign."""
+    if actor.kind != "candidate" or actor.case_id is None:
+        raise Forbidden()
+    with uow:
+        case = load_case(uow.session, actor, actor.case_id)
+        pack = load_pack(case.pack)
+        doc = consent_document_for(uow, actor, case, lang)
+        employer = uow.session.get(Org, case.employer_org_id)
+        return {
+            "id": case.id,
+            "status": case.status,
+            "employer": employer.name if employer else None,
+            "consent_document": {
+                "version": doc.version,
+                "sha256": doc.sha256,
+                "lang": doc.lang,
+                "text": doc.text,
+            },
+            "categories": [
+                {"code": c, "sensitive": pack.is_sensitive(c), "methods": list(pack.methods_for(c))}
+                for c in case.categories
+            ],
+        }

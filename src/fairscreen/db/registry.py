@@ -1,0 +1,24 @@
+"""Import every module's tables so metadata is complete (explicit, not import-time magic)."""
+
+from __future__ import annotations
+
+import importlib
+
+from sqlalchemy import MetaData
+
+from fairscreen.db.base import Base
+
+MODEL_MODULES = (
+    "fairscreen.identity.models",
+    "fairscreen.vault.models",
+    "fairscreen.scope.models",
+    "fairscreen.cases.models",
+    "fairscreen.ledger.models",
+)
+
+
+def metadata() -> MetaData:
+    """Return the metadata with every table registered."""
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+    return Base.metadata

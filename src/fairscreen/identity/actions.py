@@ -1,0 +1,273 @@
+"""Identity commands: organisations, users, API keys, sign-in."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.models import ApiKey, Org, StaffSession, User
+from fairscreen.identity.policy import ORG_KINDS, ROLES, ROLES_BY_ORG_KIND, Actor, require_staff
+from fairscreen.ledger.events import append_event
+from fairscreen.shared.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
+from fairscreen.shared.ids import new_id, new_secret
+
+_hasher = PasswordHasher()
+SESSION_HOURS = 12
+API_KEY_PREFIX = "fsk_"
+
+
+def _sha(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def do_create_org(
+    uow: UnitOfWork, *, actor: Actor, name: str, kind: str, regulator_id: str | None = None
+) -> str:
+    """Create an organisation; employers and agencies name the regulator over them."""
+    if kind not in ORG_KINDS:
+        raise ValidationFailed(f"Kind must be one of {', '.join(ORG_KINDS)}.", field="kind")
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ValidationFailed("Give a name of 1 to 200 characters.", field="name")
+    with uow:
+        if regulator_id is not None:
+            reg = uow.session.get(Org, regulator_id)
+            if reg is None or reg.kind != "regulator":
+                raise ValidationFailed(
+                    "The regulator must be an existing regulator organisation.", field="regulator"
+                )
+            if kind == "regulator":
+                raise ValidationFailed("A regulator has no regulator above it.", field="regulator")
+        org = Org(
+            id=new_id("org"),
+            name=name,
+            kind=kind,
+            regulator_id=regulator_id,
+            created_at=uow.app.clock.now(),
+        )
+        uow.session.add(org)
+        append_event(
+            uow.session,
+            type="org.created",
+            actor=actor.ref,
+            at=org.created_at,
+            org_id=org.id,
+            data={"kind": kind, "regulator_id": regulator_id},
+        )
+        uow.commit()
+        return org.id
+
+
+def do_create_user(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    org_id: str,
+    email: str,
+    role: str,
+    name: str = "",
+    password: str | None = None,
+) -> str:
+    """Create a staff user with one role, or return the existing one with that e-mail."""
+    if role not in ROLES:
+        raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise ValidationFailed("Give a valid e-mail address.", field="email")
+    with uow:
+        org = uow.session.get(Org, org_id)
+        if org is None:
+            raise NotFound("There is no such organisation.")
+        if actor.kind == "staff":
+            require_staff(actor, "admin")
+            if actor.org_id != org_id:
+                raise NotFound("There is no such organisation.")
+        if role not in ROLES_BY_ORG_KIND[org.kind]:
+            raise ValidationFailed(f"A {org.kind} cannot have a {role} user.", field="role")
+        existing = uow.session.scalar(select(User).where(User.email == email))
+        if existing is not None:
+            if existing.org_id != org_id or existing.role != role:
+                raise ValidationFailed("This e-mail belongs to another user.", field="email")
+            return existing.id
+        user = User(
+            id=new_id("usr"),
+            org_id=org_id,
+            email=email,
+            name=name or email,
+            role=role,
+            password_hash=_hasher.hash(password) if password else None,
+            created_at=uow.app.clock.now(),
+        )
+        uow.session.add(user)
+        append_event(
+            uow.session,
+            type="user.created",
+            actor=actor.ref,
+            at=user.created_at,
+            org_id=org_id,
+            data={"user_id": user.id, "role": role},
+        )
+        uow.commit()
+        return user.id
+
+
+def do_create_api_key(uow: UnitOfWork, *, actor: Actor, user_id: str) -> str:
+    """Create an API key for a user and return it; only its hash is kept."""
+    with uow:
+        user = uow.session.get(User, user_id)
+        if user is None:
+            raise NotFound("There is no such user.")
+        if actor.kind == "staff" and (actor.role != "admin" or actor.org_id != user.org_id):
+            raise Forbidden()
+        key_id = new_id("key")
+        secret = new_secret(32)
+        uow.session.add(
+            ApiKey(
+                id=key_id, user_id=user_id, secret_hash=_sha(secret), created_at=uow.app.clock.now()
+            )
+        )
+        append_event(
+            uow.session,
+            type="apikey.created",
+            actor=actor.ref,
+            at=uow.app.clock.now(),
+            org_id=user.org_id,
+            data={"key_id": key_id, "user_id": user_id},
+        )
+        uow.commit()
+        return f"{API_KEY_PREFIX}{key_id}.{secret}"
+
+
+def do_revoke_api_key(uow: UnitOfWork, *, actor: Actor, key_id: str) -> None:
+    """Revoke an API key at once."""
+    with uow:
+        key = uow.session.get(ApiKey, key_id)
+        user = uow.session.get(User, key.user_id) if key else None
+        if key is None or user is None:
+            raise NotFound()
+        require_staff(actor, "admin")
+        if actor.org_id != user.org_id:
+            raise NotFound()
+        if key.revoked_at is None:
+            key.revoked_at = uow.app.clock.now()
+            append_event(
+                uow.session,
+                type="apikey.revoked",
+                actor=actor.ref,
+                at=key.revoked_at,
+                org_id=user.org_id,
+                data={"key_id": key_id},
+            )
+        uow.commit()
+
+
+def _actor_for(user: User, org: Org) -> Actor:
+    return Actor(kind="staff", id=user.id, org_id=org.id, role=user.role, org_kind=org.kind)
+
+
+def authenticate_api_key(uow: UnitOfWork, presented: str) -> Actor:
+    """Return the staff actor for an API key, or refuse."""
+    if not presented.startswith(API_KEY_PREFIX) or "." not in presented:
+        raise Unauthenticated()
+    key_id, _, secret = presented[len(API_KEY_PREFIX) :].partition(".")
+    with uow:
+        key = uow.session.get(ApiKey, key_id)
+        if key is None or key.revoked_at is not None:
+            raise Unauthenticated("This API key is unknown or revoked.")
+        if not hmac.compare_digest(key.secret_hash, _sha(secret)):
+            raise Unauthenticated("This API key is unknown or revoked.")
+        user = uow.session.get(User, key.user_id)
+        org = uow.session.get(Org, user.org_id) if user else None
+        if user is None or org is None or not user.active:
+            raise Unauthenticated("This API key's user is no longer active.")
+        return _actor_for(user, org)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    actor: Actor
+    cookie: str
+
+
+def do_sign_in(uow: UnitOfWork, *, email: str, password: str) -> SignedIn:
+    """Check a password and open a new session (a new id each time: no fixation)."""
+    with uow:
+        user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
+        ok = False
+        if user is not None and user.password_hash and user.active:
+            try:
+                ok = _hasher.verify(user.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+        else:
+            # Spend the same time as a real check so timing does not reveal who exists.
+            try:
+                _hasher.verify(_dummy_hash(), password)
+            except (VerificationError, InvalidHashError):
+                pass
+        if not ok or user is None:
+            raise Unauthenticated("The e-mail or password is not right.")
+        org = uow.session.get(Org, user.org_id)
+        assert org is not None
+        now = uow.app.clock.now()
+        session_id = new_id("ses")
+        secret = new_secret(32)
+        uow.session.add(
+            StaffSession(
+                id=session_id,
+                user_id=user.id,
+                secret_hash=_sha(secret),
+                created_at=now,
+                expires_at=now + timedelta(hours=SESSION_HOURS),
+            )
+        )
+        append_event(
+            uow.session,
+            type="user.signed_in",
+            actor=f"staff:{user.id}",
+            at=now,
+            org_id=org.id,
+            data={"session_id": session_id},
+        )
+        uow.commit()
+        return SignedIn(_actor_for(user, org), f"{session_id}.{secret}")
+
+
+def do_sign_out(uow: UnitOfWork, *, cookie: str) -> None:
+    """Revoke a staff session."""
+    session_id, _, _ = cookie.partition(".")
+    with uow:
+        row = uow.session.get(StaffSession, session_id)
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = uow.app.clock.now()
+            uow.commit()
+
+
+def authenticate_session(uow: UnitOfWork, cookie: str) -> Actor:
+    """Return the staff actor of a session cookie, or refuse."""
+    session_id, _, secret = cookie.partition(".")
+    with uow:
+        row = uow.session.get(StaffSession, session_id)
+        now = uow.app.clock.now()
+        if row is None or row.revoked_at is not None or row.expires_at <= now:
+            raise Unauthenticated("Your session has ended; sign in again.")
+        if not hmac.compare_digest(row.secret_hash, _sha(secret)):
+            raise Unauthenticated("Your session has ended; sign in again.")
+        user = uow.session.get(User, row.user_id)
+        org = uow.session.get(Org, user.org_id) if user else None
+        if user is None or org is None or not user.active:
+            raise Unauthenticated()
+        return _actor_for(user, org)
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash("fairscreen-timing-equaliser")

@@ -1,0 +1,108 @@
+"""Who may do what: the actor, the roles, and the `access_*` checks.
+
+One condition per line, so a reviewer can read each rule as a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fairscreen.shared.errors import Forbidden, NotFound
+
+ORG_KINDS = ("employer", "agency", "regulator")
+ROLES = ("admin", "employer", "investigator", "regulator")
+# Which roles a user of each kind of organisation may hold.
+ROLES_BY_ORG_KIND = {
+    "employer": ("admin", "employer", "investigator"),
+    "agency": ("admin", "investigator"),
+    "regulator": ("admin", "regulator"),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a staff user, a candidate (by token), or the system itself."""
+
+    kind: str  # staff | candidate | system
+    id: str
+    org_id: str | None = None
+    role: str | None = None
+    org_kind: str | None = None
+    case_id: str | None = None  # candidates act on exactly one case
+
+    @property
+    def ref(self) -> str:
+        """Return the pseudonymous reference events carry."""
+        return f"{self.kind}:{self.id}"
+
+
+SYSTEM = Actor(kind="system", id="fairscreen")
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """What access checks need to know about a case."""
+
+    id: str
+    employer_org_id: str
+    agency_org_id: str | None
+
+
+def require_staff(actor: Actor, *roles: str) -> None:
+    """Refuse anyone but staff holding one of `roles`."""
+    if actor.kind != "staff":
+        raise Forbidden()
+    if roles and actor.role not in roles:
+        raise Forbidden(f"This needs the role: {' or '.join(roles)}.")
+
+
+def can_see_case(actor: Actor, case: CaseRef) -> bool:
+    """Tell whether the actor may see the case at all (else it is 'not found')."""
+    if actor.kind == "system":
+        return True
+    if actor.kind == "candidate":
+        return actor.case_id == case.id
+    if actor.kind != "staff":
+        return False
+    if actor.role == "regulator":
+        return False  # regulators see figures and ledger events, never a case file
+    if actor.org_id == case.employer_org_id:
+        return actor.role in ("admin", "employer", "investigator")
+    if case.agency_org_id is not None and actor.org_id == case.agency_org_id:
+        return actor.role in ("admin", "investigator")
+    return False
+
+
+def access_case(actor: Actor, case: CaseRef | None) -> CaseRef:
+    """Return the case if the actor may see it, else raise `not_found`."""
+    if case is None:
+        raise NotFound()
+    if not can_see_case(actor, case):
+        raise NotFound()
+    return case
+
+
+def access_case_as_investigator(actor: Actor, case: CaseRef | None) -> CaseRef:
+    """Allow the investigators doing the check: the agency's, or the employer's own team."""
+    ref = access_case(actor, case)
+    require_staff(actor, "investigator")
+    doing_the_check = ref.agency_org_id or ref.employer_org_id
+    if actor.org_id != doing_the_check:
+        raise Forbidden("Only the organisation doing the check records findings.")
+    return ref
+
+
+def access_case_as_employer(actor: Actor, case: CaseRef | None) -> CaseRef:
+    """Allow the requesting employer's HR users."""
+    ref = access_case(actor, case)
+    require_staff(actor, "employer", "admin")
+    if actor.org_id != ref.employer_org_id:
+        raise Forbidden("Only the employer who opened the case may do this.")
+    return ref
+
+
+def may_see_personal_data(actor: Actor, case: CaseRef) -> bool:
+    """Tell whether the actor may read the case's personal fields."""
+    if actor.kind == "candidate":
+        return actor.case_id == case.id
+    return actor.kind == "staff" and can_see_case(actor, case)

@@ -1,0 +1,84 @@
+"""Scope commands: positions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.models import Org
+from fairscreen.identity.policy import Actor, require_staff
+from fairscreen.ledger.events import append_event
+from fairscreen.scope.models import Position
+from fairscreen.scope.policy import load_pack
+from fairscreen.shared.errors import NotFound, ValidationFailed
+from fairscreen.shared.ids import new_id
+
+
+def do_create_position(
+    uow: UnitOfWork, *, actor: Actor, title: str, purpose: str, grade: str
+) -> Position:
+    """Create a position; its purpose and grade fix the categories it may request."""
+    require_staff(actor, "employer", "admin")
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise ValidationFailed("Give a title of 1 to 200 characters.", field="title")
+    with uow:
+        org = uow.session.get(Org, actor.org_id)
+        if org is None or org.kind != "employer":
+            raise ValidationFailed("Only an employer organisation has positions.")
+        pack = load_pack(org.pack)
+        allowed = pack.allowed_categories(purpose, grade)
+        position = Position(
+            id=new_id("pos"),
+            org_id=org.id,
+            title=title,
+            purpose=purpose,
+            grade=grade,
+            pack=pack.code,
+            pack_version=pack.version,
+            allowed_categories=list(allowed),
+            created_at=uow.app.clock.now(),
+        )
+        uow.session.add(position)
+        append_event(
+            uow.session,
+            type="position.created",
+            actor=actor.ref,
+            at=position.created_at,
+            org_id=org.id,
+            data={
+                "position_id": position.id,
+                "purpose": purpose,
+                "grade": grade,
+                "pack_version": pack.version,
+                "allowed": list(allowed),
+            },
+        )
+        uow.commit()
+        uow.session.expunge(position)
+        return position
+
+
+def get_position(uow: UnitOfWork, *, actor: Actor, position_id: str) -> Position:
+    """Return one of the actor's organisation's positions."""
+    with uow:
+        position = uow.session.get(Position, position_id)
+        if position is None or position.org_id != actor.org_id:
+            raise NotFound("There is no such position.")
+        uow.session.expunge(position)
+        return position
+
+
+def list_positions(uow: UnitOfWork, *, actor: Actor) -> list[Position]:
+    """Return the actor's organisation's positions."""
+    with uow:
+        rows = list(
+            uow.session.scalars(
+                select(Position)
+                .where(Position.org_id == actor.org_id)
+                .order_by(Position.created_at)
+            )
+        )
+        for row in rows:
+            uow.session.expunge(row)
+        return rows

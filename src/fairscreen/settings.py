@@ -1,0 +1,72 @@
+"""Settings from the environment (and `.env`), exactly as CONTRACT.md lists them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting a deployment may change; nothing is read at import time."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FAIRSCREEN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        default=Path("./var"),
+        description="Where the SQLite file, the key file, the outbox and exports live.",
+    )
+    database_url: str = Field(
+        default="",
+        description="Any SQLAlchemy URL; defaults to SQLite under the data dir. "
+        "Use postgresql+psycopg://… in production.",
+    )
+    key_provider: str = Field(
+        default="local",
+        description="`local` (a key file in the data dir) or `pkcs11` (an HSM through PKCS#11).",
+    )
+    pkcs11_module: str = Field(
+        default="/usr/lib/softhsm/libsofthsm2.so", description="Path of the PKCS#11 module."
+    )
+    pkcs11_token_label: str = Field(default="fairscreen", description="Token label.")
+    pkcs11_pin: str = Field(default="", description="User PIN of the token.")
+    mail: str = Field(
+        default="outbox",
+        description="`outbox` (files under data_dir/outbox) or an smtp:// URL.",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The absolute address used in links that the system sends.",
+    )
+    candidate_token_days: int = Field(
+        default=30, description="How long a candidate invitation link stays valid."
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Mark cookies Secure; set true behind HTTPS (default follows base_url).",
+    )
+    scheduler: bool = Field(default=True, description="Run background jobs inside `serve`.")
+
+    @model_validator(mode="after")
+    def _derive(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'fairscreen.db'}"
+        if self.base_url.startswith("https://"):
+            self.secure_cookies = True
+        self.base_url = self.base_url.rstrip("/")
+        if self.key_provider not in ("local", "pkcs11"):
+            raise ValueError("FAIRSCREEN_KEY_PROVIDER must be `local` or `pkcs11`")
+        return self
+
+    @property
+    def key_file(self) -> Path:
+        """Return the path of the local key file."""
+        return self.data_dir / "keys" / "fairscreen.key"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Return the folder where the outbox mail backend writes messages."""
+        return self.data_dir / "outbox"

@@ -1,0 +1,127 @@
+"""Key providers: where the key-encryption keys (KEKs) and the ledger signing key live.
+
+Data keys are random per case and stored only wrapped by a KEK. The `local` provider
+keeps KEKs in a key file (mode 0600) in the data dir, apart from the database, so a
+copy of the database or a backup alone reveals nothing. The `pkcs11` provider keeps
+them in an HSM (see `vault/pkcs11.py`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from fairscreen.vault.crypto import NONCE_BYTES, SealError
+
+
+@dataclass(frozen=True)
+class WrappedKey:
+    """A data key encrypted under one KEK version."""
+
+    kek_id: str
+    blob: bytes
+
+
+class KeyProvider(Protocol):
+    """What the vault needs from a key store; the KEK never leaves it in `pkcs11` mode."""
+
+    def current_kek_id(self) -> str: ...
+
+    def wrap(self, data_key: bytes, aad: bytes) -> WrappedKey: ...
+
+    def unwrap(self, wrapped: WrappedKey, aad: bytes) -> bytes: ...
+
+    def index_hmac(self, value: bytes) -> str: ...
+
+    def ledger_signing_key(self) -> Ed25519PrivateKey: ...
+
+
+class KeyFileError(Exception):
+    """The key file is missing, unreadable or malformed."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+class LocalKeyProvider:
+    """KEKs in a JSON key file (versions of AES-256 KEKs, an index key, the ledger key)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._data = self._load()
+        self._aeads = {k: AESGCM(base64.b64decode(v)) for k, v in self._data["keks"].items()}
+        self._index_key = base64.b64decode(self._data["index"])
+
+    @staticmethod
+    def create(path: Path) -> bool:
+        """Create the key file if absent; return whether it was created."""
+        if path.exists():
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)
+        data = {
+            "format": "fairscreen-keys/1",
+            "current": "k1",
+            "keks": {"k1": _b64(AESGCM.generate_key(bit_length=256))},
+            "retired": [],
+            "index": _b64(os.urandom(32)),
+            "ledger": _b64(os.urandom(32)),
+        }
+        # O_EXCL: two processes initialising at once never overwrite each other's key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(data, fh)
+        return True
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text())
+        except FileNotFoundError as exc:
+            raise KeyFileError(f"key file {self.path} is missing; run `fairscreen init`") from exc
+        except (OSError, ValueError) as exc:
+            raise KeyFileError(f"key file {self.path} cannot be read: {exc}") from exc
+        if data.get("format") != "fairscreen-keys/1":
+            raise KeyFileError(f"key file {self.path} has an unknown format")
+        return cast(dict[str, Any], data)
+
+    def current_kek_id(self) -> str:
+        """Return the KEK version new data keys are wrapped with."""
+        return str(self._data["current"])
+
+    def kek_ids(self) -> list[str]:
+        """Return every KEK version the file holds."""
+        return list(self._aeads)
+
+    def wrap(self, data_key: bytes, aad: bytes) -> WrappedKey:
+        """Wrap a data key with the current KEK (AES-GCM, associated data binds the case)."""
+        kek_id = self.current_kek_id()
+        nonce = os.urandom(NONCE_BYTES)
+        return WrappedKey(kek_id, nonce + self._aeads[kek_id].encrypt(nonce, data_key, aad))
+
+    def unwrap(self, wrapped: WrappedKey, aad: bytes) -> bytes:
+        """Unwrap a data key; fails loudly if the KEK version is gone or the blob altered."""
+        aead = self._aeads.get(wrapped.kek_id)
+        if aead is None:
+            raise SealError(f"key-encryption key {wrapped.kek_id} is not available")
+        try:
+            return aead.decrypt(wrapped.blob[:NONCE_BYTES], wrapped.blob[NONCE_BYTES:], aad)
+        except Exception as exc:
+            raise SealError("data key does not unwrap") from exc
+
+    def index_hmac(self, value: bytes) -> str:
+        """Return a keyed hash for looking up a value without storing it (HMAC-SHA256)."""
+        return hmac.new(self._index_key, value, hashlib.sha256).hexdigest()
+
+    def ledger_signing_key(self) -> Ed25519PrivateKey:
+        """Return the Ed25519 key that signs ledger checkpoints."""
+        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(str(self._data["ledger"])))

@@ -1,0 +1,79 @@
+"""The vault: seal and open personal fields of a case under its own data key."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy.orm import Session
+
+from fairscreen.shared.errors import NotFound
+from fairscreen.shared.sealed import Sealed
+from fairscreen.vault.crypto import field_aad, new_data_key, open_bytes, seal_bytes
+from fairscreen.vault.keys import KeyProvider, WrappedKey
+from fairscreen.vault.models import VaultCaseKey
+
+
+class KeyDestroyed(NotFound):
+    """The case's data key has been destroyed: its data is gone for good."""
+
+    default_message = "This case's data has been destroyed."
+
+
+def _key_aad(case_id: str) -> bytes:
+    return f"fairscreen/dek|{case_id}".encode()
+
+
+class CaseVault:
+    """Seals and opens fields for one transaction; unwrapped keys live only as long as it."""
+
+    def __init__(self, session: Session, keys: KeyProvider) -> None:
+        self.session = session
+        self.keys = keys
+        self._aeads: dict[str, AESGCM] = {}
+
+    def create_key(self, case_id: str, now: datetime) -> None:
+        """Create and store the wrapped data key of a new case."""
+        dek = new_data_key()
+        wrapped = self.keys.wrap(dek, _key_aad(case_id))
+        self.session.add(
+            VaultCaseKey(
+                case_id=case_id, kek_id=wrapped.kek_id, wrapped=wrapped.blob, created_at=now
+            )
+        )
+        self._aeads[case_id] = AESGCM(dek)
+
+    def _aead(self, case_id: str) -> AESGCM:
+        aead = self._aeads.get(case_id)
+        if aead is None:
+            row = self.session.get(VaultCaseKey, case_id)
+            if row is None or row.wrapped is None:
+                raise KeyDestroyed()
+            aead = AESGCM(self.keys.unwrap(WrappedKey(row.kek_id, row.wrapped), _key_aad(case_id)))
+            self._aeads[case_id] = aead
+        return aead
+
+    def seal(self, case_id: str, field: str, value: str) -> Sealed:
+        """Encrypt a text field of a case."""
+        return seal_bytes(self._aead(case_id), value.encode("utf-8"), field_aad(case_id, field))
+
+    def seal_bytes(self, case_id: str, field: str, value: bytes) -> Sealed:
+        """Encrypt a binary field (evidence) of a case."""
+        return seal_bytes(self._aead(case_id), value, field_aad(case_id, field))
+
+    def open(self, case_id: str, field: str, sealed: Sealed) -> str:
+        """Decrypt a text field of a case."""
+        return open_bytes(self._aead(case_id), sealed, field_aad(case_id, field)).decode("utf-8")
+
+    def open_bytes(self, case_id: str, field: str, sealed: Sealed) -> bytes:
+        """Decrypt a binary field of a case."""
+        return open_bytes(self._aead(case_id), sealed, field_aad(case_id, field))
+
+    def is_readable(self, case_id: str) -> bool:
+        """Tell whether the case still has a data key."""
+        row = self.session.get(VaultCaseKey, case_id)
+        return row is not None and row.wrapped is not None
+
+    def lookup_hash(self, kind: str, value: str) -> str:
+        """Return the keyed hash used to find a value (e.g. an e-mail) without storing it."""
+        return self.keys.index_hmac(f"{kind}|{value}".encode())

@@ -1,0 +1,51 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+import fairscreen
+from fairscreen.bootstrap import App
+from fairscreen.web import errors
+from fairscreen.web.api import candidate, cases, meta
+from fairscreen.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from fairscreen.web.pages import public
+from fairscreen.web.rendering import render_error
+
+API_ROUTERS = [meta.router, cases.router, candidate.router]
+PAGE_ROUTERS = [public.router]
+
+
+def create_app(app: App | None = None) -> FastAPI:
+    """Build the web app around an app container (a new one from the settings if none)."""
+    container = app or App()
+    web = FastAPI(
+        title="fairscreen API",
+        version=fairscreen.__version__,
+        description="Lawful pre-employment background checks. Staff authenticate with "
+        "`Authorization: Bearer <api_key>`, candidates with the token of their invitation. "
+        'Errors are `{"error": {"code", "message"}}`.',
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    web.state.fairscreen = container
+    web.state.render_error = render_error
+    api = APIRouter(prefix="/api/v1")
+    for router in API_ROUTERS:
+        api.include_router(router)
+    web.include_router(api)
+    for router in PAGE_ROUTERS:
+        web.include_router(router)
+    web.mount(
+        "/static",
+        StaticFiles(directory=str(files("fairscreen.web").joinpath("static"))),
+        name="static",
+    )
+    errors.install(web)
+    web.add_middleware(BodyLimitMiddleware)
+    web.add_middleware(SecurityHeadersMiddleware)
+    return web

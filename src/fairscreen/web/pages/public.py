@@ -1,0 +1,98 @@
+"""Public pages: home, sign-in, the candidate's entry from the invitation link."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from fairscreen.cases.actions import authenticate_candidate
+from fairscreen.consent.queries import candidate_case
+from fairscreen.identity.actions import do_sign_in, do_sign_out
+from fairscreen.shared.errors import Unauthenticated
+from fairscreen.web.deps import CANDIDATE_COOKIE, SESSION_COOKIE, AppDep, optional_actor
+from fairscreen.web.i18n import pick_lang, t
+from fairscreen.web.rendering import check_csrf, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, app: AppDep) -> Response:
+    actor = optional_actor(request, app)
+    return render(
+        request,
+        "index.html",
+        actor=actor if actor and actor.kind == "staff" else None,
+        actor_name=actor.id if actor else "",
+    )
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> Response:
+    return render(request, "login.html")
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    app: AppDep,
+    email: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    try:
+        signed = do_sign_in(app.uow(), email=email, password=password)
+    except Unauthenticated:
+        return render(
+            request, "login.html", status=401, email=email, error=t("bad_login", pick_lang(request))
+        )
+    response = RedirectResponse("/app", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.cookie,
+        httponly=True,
+        samesite="lax",
+        secure=app.settings.secure_cookies,
+        max_age=12 * 3600,
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, app: AppDep, csrf: Annotated[str, Form()] = "") -> Response:
+    check_csrf(request, csrf)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        do_sign_out(app.uow(), cookie=cookie)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/c/{token}", response_class=HTMLResponse)
+def candidate_entry(token: str, request: Request, app: AppDep) -> Response:  # noqa: ARG001
+    """Open the candidate's page from the invitation link (the token moves into a cookie)."""
+    actor = authenticate_candidate(app.reader(), token)
+    response = RedirectResponse("/candidate", status_code=303)
+    response.set_cookie(
+        CANDIDATE_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=app.settings.secure_cookies,
+        max_age=30 * 86400,
+    )
+    del actor
+    return response
+
+
+@router.get("/candidate", response_class=HTMLResponse)
+def candidate_page(request: Request, app: AppDep) -> Response:
+    actor = optional_actor(request, app)
+    if actor is None or actor.kind != "candidate":
+        raise Unauthenticated("Open the link from your invitation again.")
+    case = candidate_case(app.reader(), actor=actor, lang=pick_lang(request))
+    return render(request, "candidate.html", case=case)

@@ -1,0 +1,81 @@
+"""Server-side rendering: Jinja2 templates with the language, actor and CSRF token."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from fairscreen.shared.errors import Forbidden
+from fairscreen.web.i18n import HTML_LANG, pick_lang, t
+
+CSRF_COOKIE = "fs_csrf"
+
+
+@cache
+def environment() -> Environment:
+    """Return the Jinja2 environment (built once, on first use)."""
+    folder = str(files("fairscreen.web").joinpath("templates"))
+    return Environment(
+        loader=FileSystemLoader(folder),
+        autoescape=select_autoescape(),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def csrf_token(request: Request) -> str:
+    """Return this browser's CSRF token (double-submit: cookie and form field must match)."""
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "csrf_new", None)
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.state.csrf_new = token
+    return str(token)
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """Refuse a form post whose token does not match the cookie."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or not submitted or not hmac.compare_digest(cookie, submitted):
+        raise Forbidden("The form expired or came from another site; reload and try again.")
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page in the request's language."""
+    lang = pick_lang(request)
+    csrf = csrf_token(request)
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            lang=lang,
+            html_lang=HTML_LANG[lang],
+            t=lambda key: t(key, lang),
+            csrf=csrf,
+            actor=context.pop("actor", None),
+            **context,
+        )
+    )
+    response = HTMLResponse(html, status_code=status)
+    secure = request.app.state.fairscreen.settings.secure_cookies
+    if getattr(request.state, "csrf_new", None):
+        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=secure)
+    chosen = request.query_params.get("lang")
+    if chosen in HTML_LANG:
+        response.set_cookie("lang", chosen, max_age=365 * 86400, samesite="lax", secure=secure)
+    return response
+
+
+def render_error(request: Request, status: int, code: str, message: str) -> HTMLResponse:
+    """Render a readable error page."""
+    lang = pick_lang(request)
+    heading = t("not_found", lang) if status == 404 else t("error", lang)
+    if status == 404:
+        message = t("not_found_text", lang)
+    return render(request, "error.html", status=status, heading=heading, message=message, code=code)

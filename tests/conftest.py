@@ -1,0 +1,93 @@
+"""Test fixtures: every database test runs on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fairscreen.bootstrap import App  # noqa: E402
+from fairscreen.db.engine import make_engine  # noqa: E402
+from fairscreen.db.migrate import upgrade  # noqa: E402
+from fairscreen.db.registry import metadata  # noqa: E402
+from fairscreen.settings import Settings  # noqa: E402
+from fairscreen.shared.clock import FrozenClock  # noqa: E402
+from fairscreen.vault.keys import LocalKeyProvider  # noqa: E402
+from support.pg import PostgresCluster  # noqa: E402
+
+SKIP_PG = os.environ.get("FAIRSCREEN_SKIP_POSTGRES") == "1"
+BACKENDS = ["sqlite"] if SKIP_PG else ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PostgresCluster]:
+    cluster = PostgresCluster()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template_url(pg_cluster: PostgresCluster) -> str:
+    url = pg_cluster.create_database("fs_tests")
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def _truncate(engine: Any) -> None:
+    tables = [t.name for t in reversed(metadata().sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+        conn.execute(text("INSERT INTO ledger_head (id, size) VALUES (1, 0)"))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def fs(
+    backend: str, tmp_path: Path, clock: FrozenClock, request: pytest.FixtureRequest
+) -> Iterator[App]:
+    """The app container on a clean database of the parametrised backend."""
+    data_dir = tmp_path / "var"
+    if backend == "postgresql":
+        url = request.getfixturevalue("pg_template_url")
+    else:
+        url = f"sqlite:///{data_dir / 'fairscreen.db'}"
+    settings = Settings(
+        data_dir=data_dir, database_url=url, base_url="http://testserver", _env_file=None
+    )  # type: ignore[call-arg]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    LocalKeyProvider.create(settings.key_file)
+    engine = make_engine(url)
+    if backend == "sqlite":
+        upgrade(engine)
+    else:
+        _truncate(engine)
+    app = App(settings, clock=clock, engine=engine)
+    try:
+        yield app
+    finally:
+        engine.dispose()
