@@ -1,0 +1,281 @@
+"""Multi-source verification (多源验证): the status of a finding from its sources.
+
+Pure functions on dataclasses; the rules are data (``rules/verification-v1.yaml``) and
+every result records the rules version it was computed under. Recompute the status on
+every change to a finding's sources; it depends only on the set of sources, never on
+their order or time.
+
+The rule, in order:
+
+1. a source that is retracted (resolved as mistaken) is ignored;
+2. any remaining source that contradicts the finding makes it **inconclusive**;
+3. one supporting authoritative source makes it **verified** (record kinds such as
+   ``court_record`` are authoritative only for their own category when one is given);
+4. otherwise supporting sources from at least ``independent_origins`` different
+   normalised origins make it **verified**, provided one of them anchors (a record or a
+   document). A reference's or the candidate's own word corroborates but never anchors,
+   so references alone, however many, leave it **unverified**; so does the same origin
+   twice, and so does a source whose origin is blank.
+
+Origins are compared after ``normalise_origin``; OpenCC folds Traditional into Simplified
+Chinese there, because the same institution written in either script is one origin.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import opencc
+import yaml
+
+from fairscreen.shared.errors import ValidationFailed
+
+LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+RULES_FILE = "verification-v1.yaml"
+# Kinds that carry a person's word: the engine refuses rules letting them verify alone.
+TESTIMONY_KINDS = frozenset({"reference", "self_declared"})
+
+# Trailing words that name a legal form, not an origin ("Acme Co., Ltd." is "Acme").
+_LATIN_SUFFIXES = frozenset(
+    "ltd limited inc incorporated corp corporation co company llc llp lp plc gmbh ag sa "
+    "srl bv nv pte pty kk".split()
+)
+# Longest first, so that 股份有限公司 goes whole rather than leaving 股份.
+_CJK_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "株式会社", "公司", "集团")
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+class Status(StrEnum):
+    """The verification status of a finding."""
+
+    VERIFIED = "verified"
+    UNVERIFIED = "unverified"
+    INCONCLUSIVE = "inconclusive"
+
+
+class Reason(StrEnum):
+    """Why a finding has its status; each has a text in three languages in the rules."""
+
+    AUTHORITATIVE_SOURCE = "authoritative_source"
+    INDEPENDENT_SOURCES = "independent_sources"
+    CONTRADICTED = "contradicted"
+    NO_SOURCES = "no_sources"
+    TESTIMONY_ONLY = "testimony_only"
+    SINGLE_ORIGIN = "single_origin"
+
+
+class VerificationRulesError(ValidationFailed):
+    """The verification rules file does not follow the schema or breaks an invariant."""
+
+    default_message = "The verification rules are not valid."
+
+
+class UnknownSourceKind(ValidationFailed):
+    """A source names a kind the rules do not know."""
+
+    default_message = "Unknown source kind."
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """What the rules may see of a source: its kind, origin and what it says."""
+
+    kind: str
+    origin_normalised: str
+    supports: bool
+    retracted: bool
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationResult:
+    """A finding's status, why, and under which rules version."""
+
+    status: Status
+    reason_code: Reason
+    rules_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceKind:
+    """How a kind of source counts towards verification."""
+
+    code: str
+    authoritative: bool
+    authoritative_for: frozenset[str] | None  # None: for every category
+    anchors: bool
+    requires_subject: bool  # a record about a person: carries the subject's identifiers
+    names: Mapping[str, str]
+
+    def is_authoritative_for(self, category: str | None) -> bool:
+        """Tell whether one such source verifies a finding of this category alone."""
+        if not self.authoritative:
+            return False
+        return (
+            category is None
+            or self.authoritative_for is None
+            or (category in self.authoritative_for)
+        )
+
+
+@dataclass(frozen=True)
+class VerificationRules:
+    """The verification rules in force: source kinds and the corroboration threshold."""
+
+    version: str
+    independent_origins: int
+    kinds: Mapping[str, SourceKind]
+    reasons: Mapping[Reason, Mapping[str, str]]
+
+    @classmethod
+    def from_data(cls, data: Any) -> VerificationRules:
+        """Build rules from their YAML document, refusing anything unsafe or malformed."""
+        _require(isinstance(data, Mapping), "the rules document must be a mapping")
+        version = data.get("version")
+        _require(isinstance(version, str) and bool(version), "version must be a string")
+        need = data.get("independent_origins")
+        _require(
+            isinstance(need, int) and not isinstance(need, bool) and need >= 2,
+            "independent_origins must be an integer of at least 2",
+        )
+        raw_kinds = data.get("kinds")
+        _require(isinstance(raw_kinds, Mapping) and bool(raw_kinds), "kinds must be a mapping")
+        kinds = {code: _kind(code, body) for code, body in raw_kinds.items()}
+        for code in TESTIMONY_KINDS:
+            _require(code in kinds, f"kind {code!r} must be defined")
+            # A person's word alone is never enough (DESIGN: multi-source verification).
+            _require(
+                not kinds[code].authoritative and not kinds[code].anchors,
+                f"kind {code!r} may neither be authoritative nor anchor",
+            )
+        raw_reasons = data.get("reasons")
+        _require(isinstance(raw_reasons, Mapping), "reasons must be a mapping")
+        _require(
+            set(raw_reasons) == {r.value for r in Reason},
+            f"reasons must cover exactly {sorted(r.value for r in Reason)}",
+        )
+        reasons = {Reason(k): _texts(v, f"reasons.{k}") for k, v in raw_reasons.items()}
+        return cls(version, need, kinds, reasons)
+
+    @property
+    def record_kinds(self) -> frozenset[str]:
+        """Return the kinds whose sources must carry the subject's identifiers."""
+        return frozenset(code for code, kind in self.kinds.items() if kind.requires_subject)
+
+    def kind(self, code: str) -> SourceKind:
+        """Return the source kind with this code, refusing unknown ones."""
+        try:
+            return self.kinds[code]
+        except KeyError:
+            raise UnknownSourceKind(f"unknown source kind {code!r}", kind=code) from None
+
+
+@cache
+def load_rules() -> VerificationRules:
+    """Load the verification rules shipped with the package."""
+    text = (
+        resources.files("fairscreen.verification")
+        .joinpath("rules", RULES_FILE)
+        .read_text(encoding="utf-8")
+    )
+    return VerificationRules.from_data(yaml.safe_load(text))
+
+
+def normalise_origin(origin: str) -> str:
+    """Return the comparable form of an origin: folded, unpunctuated, without legal form."""
+    text = unicodedata.normalize("NFKC", origin)
+    text = unicodedata.normalize("NFKC", text.casefold())
+    # Tokenising first also drops lone surrogates, which OpenCC cannot encode.
+    tokens = _t2s().convert(" ".join(_TOKEN.findall(text))).split()
+    while len(tokens) > 1 and tokens[-1] in _LATIN_SUFFIXES:
+        tokens.pop()
+    joined = "".join(tokens)
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _CJK_SUFFIXES:
+            if joined.endswith(suffix) and len(joined) > len(suffix):
+                joined = joined[: -len(suffix)]
+                stripped = True
+                break
+    return joined
+
+
+def status_of(
+    sources: Sequence[SourceView],
+    rules: VerificationRules | None = None,
+    *,
+    category: str | None = None,
+) -> VerificationResult:
+    """Return the verification status of a finding from all its sources."""
+    rules = rules or load_rules()
+    live = [(source, rules.kind(source.kind)) for source in sources if not source.retracted]
+    if any(not source.supports for source, _ in live):
+        return VerificationResult(Status.INCONCLUSIVE, Reason.CONTRADICTED, rules.version)
+    if not live:
+        return VerificationResult(Status.UNVERIFIED, Reason.NO_SOURCES, rules.version)
+    if any(kind.is_authoritative_for(category) for _, kind in live):
+        return VerificationResult(Status.VERIFIED, Reason.AUTHORITATIVE_SOURCE, rules.version)
+    # Normalise again: cheap, idempotent, and it keeps a raw origin from passing as two.
+    origins = {normalise_origin(source.origin_normalised) for source, _ in live} - {""}
+    anchored = {
+        normalise_origin(source.origin_normalised) for source, kind in live if kind.anchors
+    } - {""}
+    if not anchored:
+        return VerificationResult(Status.UNVERIFIED, Reason.TESTIMONY_ONLY, rules.version)
+    if len(origins) < rules.independent_origins:
+        return VerificationResult(Status.UNVERIFIED, Reason.SINGLE_ORIGIN, rules.version)
+    return VerificationResult(Status.VERIFIED, Reason.INDEPENDENT_SOURCES, rules.version)
+
+
+@cache
+def _t2s() -> Any:
+    # Built lazily: OpenCC reads its dictionaries (about 5 ms), which import must not do.
+    return opencc.OpenCC("t2s")
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise VerificationRulesError(message)
+
+
+def _texts(value: Any, where: str) -> dict[str, str]:
+    _require(
+        isinstance(value, Mapping) and set(value) == set(LANGUAGES),
+        f"{where} must give exactly {list(LANGUAGES)}",
+    )
+    _require(all(isinstance(t, str) and t.strip() for t in value.values()), f"{where}: empty")
+    return dict(value)
+
+
+def _kind(code: Any, body: Any) -> SourceKind:
+    where = f"kinds.{code}"
+    _require(isinstance(code, str) and bool(re.fullmatch(r"[a-z][a-z_]*", code)), f"bad {where}")
+    _require(isinstance(body, Mapping), f"{where} must be a mapping")
+    allowed = {"authoritative", "authoritative_for", "anchors", "requires_subject", "names"}
+    _require(set(body) <= allowed, f"{where}: unknown keys {sorted(set(body) - allowed)}")
+    flags = {k: body.get(k, False) for k in ("authoritative", "anchors", "requires_subject")}
+    _require(all(isinstance(v, bool) for v in flags.values()), f"{where}: flags must be booleans")
+    scope = body.get("authoritative_for")
+    _require(
+        scope is None
+        or (isinstance(scope, list) and bool(scope) and all(isinstance(c, str) for c in scope)),
+        f"{where}.authoritative_for must be a non-empty list of categories",
+    )
+    _require(scope is None or flags["authoritative"], f"{where}: authoritative_for needs authority")
+    return SourceKind(
+        code=code,
+        authoritative=flags["authoritative"],
+        authoritative_for=None if scope is None else frozenset(scope),
+        anchors=flags["anchors"],
+        requires_subject=flags["requires_subject"],
+        names=_texts(body.get("names"), f"{where}.names"),
+    )
