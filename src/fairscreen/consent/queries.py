@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from fairscreen.cases.actions import load_case
 from fairscreen.cases.models import Case
 from fairscreen.cases.queries import candidate_fields
 from fairscreen.consent.document import ConsentDocument, render
+from fairscreen.consent.models import ConsentRecord
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor
@@ -60,3 +64,23 @@ def candidate_case(uow: UnitOfWork, *, actor: Actor, lang: str = "zh-Hans") -> d
                 for c in case.categories
             ],
         }
+
+
+def standing_consent(session: Session, case_id: str) -> ConsentRecord | None:
+    """Return the case's signed, not withdrawn consent, if any."""
+    return session.scalar(
+        select(ConsentRecord)
+        .where(
+            ConsentRecord.case_id == case_id,
+            ConsentRecord.decision == "signed",
+            ConsentRecord.withdrawn_at.is_(None),
+        )
+        .order_by(ConsentRecord.at.desc())
+        .limit(1)
+    )
+
+
+def granted_categories(session: Session, case_id: str) -> list[str] | None:
+    """Return the categories the standing consent grants, or None without consent."""
+    record = standing_consent(session, case_id)
+    return list(record.granted_categories) if record else None

@@ -14,6 +14,7 @@ MODEL_MODULES = (
     "fairscreen.scope.models",
     "fairscreen.cases.models",
     "fairscreen.ledger.models",
+    "fairscreen.consent.models",
 )
 
 
