@@ -1,0 +1,5 @@
+"""Allow `python -m fairscreen.cli`."""
+
+from fairscreen.cli.main import main
+
+main()
