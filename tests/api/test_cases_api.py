@@ -175,3 +175,23 @@ def test_staff_sign_in_with_password_sets_a_session(client, world) -> None:
     del email
     r = client.post("/login", data={"email": "x@y.z", "password": "p"})
     assert r.status_code == 403  # no CSRF token
+
+
+def test_signed_in_staff_see_their_cases_page(client, world, fs) -> None:
+    _case(client, world)
+    client.get("/login")
+    csrf = client.cookies.get("fs_csrf")
+    from fairscreen.identity.models import User
+
+    with fs.reader() as uow:
+        hr = uow.session.get(User, world["hr"].actor.id)
+    r = client.post(
+        "/login",
+        data={"email": hr.email, "password": "pw-employer", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/app"
+    page = client.get("/app")
+    assert page.status_code == 200 and "awaiting_consent" in page.text
+    client.cookies.clear()
+    assert client.get("/app", follow_redirects=False).status_code == 303
