@@ -12,11 +12,11 @@ from fairscreen.bootstrap import App
 from fairscreen.web import errors
 from fairscreen.web.api import candidate, cases, meta
 from fairscreen.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
-from fairscreen.web.pages import public
+from fairscreen.web.pages import public, staff
 from fairscreen.web.rendering import render_error
 
 API_ROUTERS = [meta.router, cases.router, candidate.router]
-PAGE_ROUTERS = [public.router]
+PAGE_ROUTERS = [public.router, staff.router]
 
 
 def create_app(app: App | None = None) -> FastAPI:
