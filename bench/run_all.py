@@ -28,16 +28,19 @@ def main() -> int:
             figures.append(fig)
     target = Path("var/bench/latest.json")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"figures": figures, "failed": failed}, indent=2,
-                                 ensure_ascii=False))
+    target.write_text(
+        json.dumps({"figures": figures, "failed": failed}, indent=2, ensure_ascii=False)
+    )
     width = max((len(str(f["name"])) for f in figures), default=10)
     print()
     print(f"{'figure'.ljust(width)}  {'value':>14}  unit        target          met")
     for f in figures:
         value = f["value"]
         shown = f"{value:,.3f}" if isinstance(value, float) else str(value)
-        print(f"{str(f['name']).ljust(width)}  {shown:>14}  {str(f.get('unit', '')):<10}  "
-              f"{str(f.get('target', '')):<14}  {'yes' if f.get('met') else 'NO'}")
+        print(
+            f"{str(f['name']).ljust(width)}  {shown:>14}  {str(f.get('unit', '')):<10}  "
+            f"{str(f.get('target', '')):<14}  {'yes' if f.get('met') else 'NO'}"
+        )
     print(f"\nwritten to {target}")
     return 1 if failed else 0
 

@@ -112,3 +112,25 @@ def list_cases(
             query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit).offset(offset)
         )
         return Page([summary(c) for c in rows], total, limit, offset)
+
+
+def _consent_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
+    """Return the consent part of the case file (granted, declined, hashes)."""
+    # Imported late: fairscreen.consent builds on this module.
+    from fairscreen.consent.queries import consent_section
+
+    return consent_section(uow, actor, case)
+
+
+SECTIONS.append(_consent_section)
+
+
+def _findings_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
+    """Return the findings and the latest released report of the case file."""
+    # Imported late: fairscreen.rating builds on this package.
+    from fairscreen.rating.queries import case_section
+
+    return case_section(uow, actor, case)
+
+
+SECTIONS.append(_findings_section)

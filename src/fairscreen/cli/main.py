@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fairscreen.cli import apikey, org, outbox
+from fairscreen.cli import apikey, ledger, org, outbox, retention
 from fairscreen.cli.common import emit, friendly, make_app
 
 cli = typer.Typer(
@@ -18,6 +18,10 @@ cli = typer.Typer(
 cli.add_typer(org.app, name="org")
 cli.add_typer(apikey.app, name="apikey")
 cli.add_typer(outbox.app, name="outbox")
+cli.add_typer(ledger.app, name="ledger")
+cli.add_typer(retention.keys_app, name="keys")
+cli.command("purge")(retention.purge)
+cli.command("backup")(retention.backup)
 
 
 @cli.command()
@@ -65,7 +69,17 @@ def serve(
         typer.echo(result.get("message"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     typer.echo(f"fairscreen on http://{host}:{port}  (API docs: /api/v1/docs)")
-    uvicorn.run(create_app(app), host=host, port=port, log_level="info", access_log=False)
+    scheduler = None
+    if app.settings.scheduler:
+        from fairscreen.jobs.scheduler import Scheduler
+
+        scheduler = Scheduler(app)
+        scheduler.start()
+    try:
+        uvicorn.run(create_app(app), host=host, port=port, log_level="info", access_log=False)
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
 
 
 def main() -> None:

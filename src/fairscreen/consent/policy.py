@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import unicodedata
+from collections.abc import Callable, Collection, Sequence
 
-from fairscreen.shared.errors import ConsentRequired, ConsentWithdrawn, OutOfScope
+from fairscreen.shared.errors import (
+    ConsentRequired,
+    ConsentWithdrawn,
+    OutOfScope,
+    SeparateConsentRequired,
+    ValidationFailed,
+)
 
 
 def check_collection(
@@ -17,3 +24,52 @@ def check_collection(
         raise ConsentRequired()
     if category not in granted:
         raise OutOfScope(f"The candidate did not grant '{category}'.", category=category)
+
+
+def normalise_name(name: str) -> str:
+    """Fold a typed name for comparison: NFKC, no whitespace at all, casefolded."""
+    folded = unicodedata.normalize("NFKC", name)
+    return "".join(ch for ch in folded if not ch.isspace()).casefold()
+
+
+def names_match(typed: str, expected: str) -> bool:
+    """Tell whether the typed signature is the candidate's name (spacing, width, case aside)."""
+    wanted = normalise_name(expected)
+    return bool(wanted) and normalise_name(typed) == wanted
+
+
+def check_consent_choice(
+    *,
+    requested: Sequence[str],
+    granted: Sequence[str],
+    separate_consent: Sequence[str],
+    is_sensitive: Callable[[str], bool],
+) -> tuple[list[str], list[str], list[str]]:
+    """Check what the candidate grants; return (granted, declined, separately consented).
+
+    Granted and declined keep the case's order; every sensitive granted category needs
+    the candidate's separate consent (PIPL Art. 29).
+    """
+    unknown = sorted({c for c in [*granted, *separate_consent] if c not in requested})
+    if unknown:
+        raise ValidationFailed(
+            f"This check does not ask for: {', '.join(unknown)}.",
+            field="categories",
+            categories=unknown,
+        )
+    chosen = set(granted)
+    if not chosen:
+        raise ValidationFailed(
+            "Grant at least one category, or refuse consent to decline the whole check.",
+            field="categories",
+        )
+    grant_list = [c for c in requested if c in chosen]
+    declined = [c for c in requested if c not in chosen]
+    separately = set(separate_consent)
+    missing = [c for c in grant_list if is_sensitive(c) and c not in separately]
+    if missing:
+        raise SeparateConsentRequired(
+            f"Give your separate consent for the sensitive categories: {', '.join(missing)}.",
+            categories=missing,
+        )
+    return grant_list, declined, [c for c in grant_list if is_sensitive(c)]

@@ -84,3 +84,44 @@ def granted_categories(session: Session, case_id: str) -> list[str] | None:
     """Return the categories the standing consent grants, or None without consent."""
     record = standing_consent(session, case_id)
     return list(record.granted_categories) if record else None
+
+
+def latest_consent(session: Session, case_id: str) -> ConsentRecord | None:
+    """Return the case's most recent consent decision (signed or refused), if any."""
+    return session.scalar(
+        select(ConsentRecord)
+        .where(ConsentRecord.case_id == case_id)
+        .order_by(ConsentRecord.at.desc(), ConsentRecord.id.desc())
+        .limit(1)
+    )
+
+
+def consent_status(record: ConsentRecord | None) -> str | None:
+    """Return signed, refused or withdrawn for a consent record (None without one)."""
+    if record is None:
+        return None
+    if record.decision == "signed" and record.withdrawn_at is not None:
+        return "withdrawn"
+    return record.decision
+
+
+def consent_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:  # noqa: ARG001
+    """Return the case file's consent part: what was granted and declined, no personal data."""
+    record = latest_consent(uow.session, case.id)
+    if record is None:
+        status = "withdrawn" if case.status == "withdrawn" else None
+        return {"consent": {"status": status} if status else None}
+    return {
+        "consent": {
+            "status": consent_status(record),
+            "at": record.at.isoformat(),
+            "withdrawn_at": record.withdrawn_at.isoformat() if record.withdrawn_at else None,
+            "granted": list(record.granted_categories),
+            "declined": list(record.declined_categories),
+            "separate_consent": list(record.separate_consent),
+            "document_version": record.document_version,
+            "document_sha256": record.document_sha256,
+            "document_lang": record.document_lang,
+            "scope_sha256": record.scope_sha256,
+        }
+    }

@@ -15,6 +15,11 @@ MODEL_MODULES = (
     "fairscreen.cases.models",
     "fairscreen.ledger.models",
     "fairscreen.consent.models",
+    "fairscreen.compliance.models",
+    "fairscreen.verification.models",
+    "fairscreen.rating.models",
+    "fairscreen.retention.models",
+    "fairscreen.webhooks.models",
 )
 
 

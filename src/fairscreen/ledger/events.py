@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
-import rfc8785
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
+from fairscreen.ledger import merkle
+from fairscreen.ledger.canonical import canonical_event_bytes
 from fairscreen.ledger.models import LedgerEvent, LedgerHead
+from fairscreen.ledger.store import SqlNodeStore
 
 EventValue = str | int | bool | None | list["EventValue"] | dict[str, "EventValue"]
 
@@ -51,9 +53,30 @@ def iso(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def leaf_hash(body: bytes) -> bytes:
-    """Return the RFC 9162 leaf hash SHA-256(0x00 ‖ body)."""
-    return hashlib.sha256(b"\x00" + body).digest()
+leaf_hash = merkle.leaf_hash
+
+_APPENDER = "fairscreen.ledger.appender"
+
+# Built once: statement construction, not the database, dominates a small append.
+_HEAD = cast(Table, LedgerHead.__table__)
+_NEXT_INDEX = (
+    update(_HEAD).where(_HEAD.c.id == 1).values(size=_HEAD.c.size + 1).returning(_HEAD.c.size)
+)
+_INSERT_EVENT = insert(cast(Table, LedgerEvent.__table__))
+
+
+def _appender(session: Session, store: SqlNodeStore, size: int) -> merkle.TreeAppender:
+    """Return the right edge at `size`, read once per transaction and then kept in memory."""
+    # Keyed by the transaction object: a rollback or commit starts a new one, so a right
+    # edge holding rolled-back leaves or predating another writer's appends is never reused.
+    transaction = session.get_transaction()
+    cached = session.info.get(_APPENDER)
+    if cached is not None and cached[0] is transaction and cached[1].size == size:
+        appender: merkle.TreeAppender = cached[1]
+        return appender
+    appender = merkle.TreeAppender.from_store(store, size)
+    session.info[_APPENDER] = (transaction, appender)
+    return appender
 
 
 def append_event(
@@ -76,32 +99,31 @@ def append_event(
         "data": dict(data or {}),
     }
     _check(payload, "event")
-    body = rfc8785.dumps(payload)
+    body = canonical_event_bytes(payload)
     # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) until
     # commit, so concurrent writers get consecutive indices and a rollback leaves no gap.
-    size = session.execute(
-        update(LedgerHead)
-        .where(LedgerHead.id == 1)
-        .values(size=LedgerHead.size + 1)
-        .returning(LedgerHead.size)
-    ).scalar_one_or_none()
+    size = session.execute(_NEXT_INDEX).scalar_one_or_none()
     if size is None:
         session.add(LedgerHead(id=1, size=1))
         session.flush()
         size = 1
     index = size - 1
-    lh = leaf_hash(body)
-    session.add(
-        LedgerEvent(
-            idx=index,
-            type=type,
-            case_id=case_id,
-            org_id=org_id,
-            actor=actor,
-            at=at,
-            body=body.decode("utf-8"),
-            leaf_hash=lh,
-        )
+    lh = merkle.leaf_hash(body)
+    store = SqlNodeStore(session)
+    # Read the right edge only now, under the sequencer lock, so it is the committed tree.
+    store.add(_appender(session, store, index).append(lh))
+    session.execute(
+        _INSERT_EVENT,
+        {
+            "idx": index,
+            "type": type,
+            "case_id": case_id,
+            "org_id": org_id,
+            "actor": actor,
+            "at": at,
+            "body": body.decode("utf-8"),
+            "leaf_hash": lh,
+        },
     )
     return AppendedEvent(index, lh)
 

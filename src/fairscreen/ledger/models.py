@@ -30,3 +30,24 @@ class LedgerHead(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerNode(Base):
+    """A complete subtree (level, idx) of the Merkle log; level 0 holds the leaf hashes."""
+
+    __tablename__ = "ledger_node"
+
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class LedgerCheckpoint(Base):
+    """A signed tree head: the C2SP checkpoint note for one tree size."""
+
+    __tablename__ = "ledger_checkpoint"
+
+    size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    root_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column()

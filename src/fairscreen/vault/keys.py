@@ -94,6 +94,36 @@ class LocalKeyProvider:
             raise KeyFileError(f"key file {self.path} has an unknown format")
         return cast(dict[str, Any], data)
 
+    def _write(self, data: dict[str, Any]) -> None:
+        # Write a new file and rename it over the old: a crash leaves one or the other whole.
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(data, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+        self._data = data
+        self._aeads = {k: AESGCM(base64.b64decode(v)) for k, v in data["keks"].items()}
+
+    def rotate(self) -> str:
+        """Add a new KEK version and make it current; older versions stay until retired."""
+        data = json.loads(json.dumps(self._data))
+        n = max(int(k[1:]) for k in data["keks"]) + 1
+        data["keks"][f"k{n}"] = _b64(AESGCM.generate_key(bit_length=256))
+        data["current"] = f"k{n}"
+        self._write(data)
+        return f"k{n}"
+
+    def retire(self, kek_id: str) -> None:
+        """Remove a KEK version that no data key uses any more."""
+        if kek_id == self.current_kek_id():
+            raise ValueError("the current key-encryption key cannot be retired")
+        data = json.loads(json.dumps(self._data))
+        if data["keks"].pop(kek_id, None) is not None:
+            data["retired"] = [*data.get("retired", []), kek_id]
+            self._write(data)
+
     def current_kek_id(self) -> str:
         """Return the KEK version new data keys are wrapped with."""
         return str(self._data["current"])

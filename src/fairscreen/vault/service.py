@@ -20,7 +20,7 @@ class KeyDestroyed(NotFound):
     default_message = "This case's data has been destroyed."
 
 
-def _key_aad(case_id: str) -> bytes:
+def key_aad(case_id: str) -> bytes:
     return f"fairscreen/dek|{case_id}".encode()
 
 
@@ -35,7 +35,7 @@ class CaseVault:
     def create_key(self, case_id: str, now: datetime) -> None:
         """Create and store the wrapped data key of a new case."""
         dek = new_data_key()
-        wrapped = self.keys.wrap(dek, _key_aad(case_id))
+        wrapped = self.keys.wrap(dek, key_aad(case_id))
         self.session.add(
             VaultCaseKey(
                 case_id=case_id, kek_id=wrapped.kek_id, wrapped=wrapped.blob, created_at=now
@@ -49,7 +49,7 @@ class CaseVault:
             row = self.session.get(VaultCaseKey, case_id)
             if row is None or row.wrapped is None:
                 raise KeyDestroyed()
-            aead = AESGCM(self.keys.unwrap(WrappedKey(row.kek_id, row.wrapped), _key_aad(case_id)))
+            aead = AESGCM(self.keys.unwrap(WrappedKey(row.kek_id, row.wrapped), key_aad(case_id)))
             self._aeads[case_id] = aead
         return aead
 

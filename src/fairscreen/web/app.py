@@ -11,12 +11,25 @@ import fairscreen
 from fairscreen.bootstrap import App
 from fairscreen.web import errors
 from fairscreen.web.api import candidate, cases, meta
+from fairscreen.web.api import consent as consent_api
+from fairscreen.web.api import findings as findings_api
+from fairscreen.web.api import ledger as ledger_api
+from fairscreen.web.api import ratings as ratings_api
+from fairscreen.web.api import retention as retention_api
+from fairscreen.web.api import webhooks as webhooks_api
 from fairscreen.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from fairscreen.web.pages import public, staff
+from fairscreen.web.pages import rating as rating_pages
 from fairscreen.web.rendering import render_error
 
 API_ROUTERS = [meta.router, cases.router, candidate.router]
+API_ROUTERS.append(consent_api.router)
+API_ROUTERS.append(ledger_api.router)
 PAGE_ROUTERS = [public.router, staff.router]
+API_ROUTERS.extend([findings_api.router, ratings_api.router])
+API_ROUTERS.append(retention_api.router)
+API_ROUTERS.append(webhooks_api.router)
+PAGE_ROUTERS.append(rating_pages.router)
 
 
 def create_app(app: App | None = None) -> FastAPI:

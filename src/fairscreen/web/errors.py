@@ -44,10 +44,11 @@ STATUS_BY_CODE: dict[str, int] = {
 log = logging.getLogger("fairscreen.web")
 
 
-def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+def error_body(code: str, message: str, /, **extra: Any) -> dict[str, Any]:
     """Return the contract's error shape."""
     error: dict[str, Any] = {"code": code, "message": message}
-    error.update({k: v for k, v in extra.items() if v is not None})
+    # A detail never overrides the stable code or the message.
+    error.update({k: v for k, v in extra.items() if v is not None and k not in error})
     return {"error": error}
 
 
@@ -58,7 +59,7 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _respond(request: Request, status: int, code: str, message: str, **extra: Any) -> Response:
+def _respond(request: Request, status: int, code: str, message: str, /, **extra: Any) -> Response:
     headers = {"Retry-After": "5"} if status == 503 else None
     if wants_html(request):
         renderer = getattr(request.app.state, "render_error", None)

@@ -10,6 +10,7 @@ from pydantic import Field
 from fairscreen.cases import actions as case_actions
 from fairscreen.cases import queries as case_queries
 from fairscreen.cases.policy import STATUSES
+from fairscreen.compliance.actions import counting_refusals
 from fairscreen.scope import actions as scope_actions
 from fairscreen.web.api.common import Body, errors
 from fairscreen.web.deps import AppDep, StaffDep
@@ -73,15 +74,16 @@ def get_position(position_id: str, app: AppDep, actor: StaffDep) -> dict[str, An
 @router.post("/cases", status_code=201, responses=errors(401, 403, 404), tags=["cases"])
 def open_case(body: CaseIn, app: AppDep, actor: StaffDep) -> dict[str, Any]:
     """Open a case and invite the candidate to consent."""
-    case_id, _token = case_actions.do_open_case(
-        app.uow(),
-        actor=actor,
-        position_id=body.position_id,
-        candidate_name=body.candidate.name,
-        candidate_email=body.candidate.email,
-        categories=body.categories,
-        agency_id=body.agency_id,
-    )
+    with counting_refusals(app, org_id=actor.org_id):
+        case_id, _token = case_actions.do_open_case(
+            app.uow(),
+            actor=actor,
+            position_id=body.position_id,
+            candidate_name=body.candidate.name,
+            candidate_email=body.candidate.email,
+            categories=body.categories,
+            agency_id=body.agency_id,
+        )
     return {"id": case_id, "status": "awaiting_consent"}
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 14:02:13.361997
+Create Date: 2026-11-23 14:40:04.552424
 """
 
 from __future__ import annotations
@@ -41,6 +41,14 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "ledger_checkpoint",
+        sa.Column("size", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("root_hash", sa.LargeBinary(length=32), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("size", name=op.f("pk_ledger_checkpoint")),
+    )
+    op.create_table(
         "ledger_event",
         sa.Column("idx", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("type", sa.String(length=64), nullable=False),
@@ -65,6 +73,57 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_head")),
     )
     op.create_table(
+        "ledger_node",
+        sa.Column("level", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("idx", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("hash", sa.LargeBinary(length=32), nullable=False),
+        sa.PrimaryKeyConstraint("level", "idx", name=op.f("pk_ledger_node")),
+    )
+    op.create_table(
+        "retention_erasure",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("case_id", sa.String(length=64), nullable=False),
+        sa.Column("org_id", sa.String(length=64), nullable=False),
+        sa.Column("requested_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("provisional", sa.Boolean(), nullable=False),
+        sa.Column("done_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_retention_erasure")),
+    )
+    with op.batch_alter_table("retention_erasure", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_retention_erasure_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_retention_erasure_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "retention_hold",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("case_id", sa.String(length=64), nullable=False),
+        sa.Column("org_id", sa.String(length=64), nullable=False),
+        sa.Column("reason", fairscreen.db.types.SealedBytes(), nullable=True),
+        sa.Column("placed_by", sa.String(length=64), nullable=False),
+        sa.Column("placed_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("released_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_retention_hold")),
+    )
+    with op.batch_alter_table("retention_hold", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_retention_hold_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_retention_hold_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "retention_tombstone",
+        sa.Column("case_id", sa.String(length=64), nullable=False),
+        sa.Column("certificate_id", sa.String(length=64), nullable=False),
+        sa.Column("reason", sa.String(length=32), nullable=False),
+        sa.Column("destroyed_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("counts", sa.JSON(), nullable=False),
+        sa.Column("event_chain_sha256", sa.String(length=64), nullable=False),
+        sa.Column("ledger_index", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("case_id", name=op.f("pk_retention_tombstone")),
+        sa.UniqueConstraint("certificate_id", name=op.f("uq_retention_tombstone_certificate_id")),
+    )
+    op.create_table(
         "vault_case_key",
         sa.Column("case_id", sa.String(length=64), nullable=False),
         sa.Column("kek_id", sa.String(length=64), nullable=False),
@@ -73,6 +132,22 @@ def upgrade() -> None:
         sa.Column("destroyed_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("case_id", name=op.f("pk_vault_case_key")),
     )
+    op.create_table(
+        "compliance_refusal",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("org_id", sa.String(length=64), nullable=False),
+        sa.Column("case_id", sa.String(length=64), nullable=True),
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column("at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["identity_org.id"], name=op.f("fk_compliance_refusal_org_id_identity_org")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_compliance_refusal")),
+    )
+    with op.batch_alter_table("compliance_refusal", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_compliance_refusal_at"), ["at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_compliance_refusal_org_id"), ["org_id"], unique=False)
+
     op.create_table(
         "identity_user",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -110,6 +185,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("scope_position", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_scope_position_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "webhooks_endpoint",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("org_id", sa.String(length=64), nullable=False),
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("events", sa.JSON(), nullable=False),
+        sa.Column("secret", sa.String(length=100), nullable=False),
+        sa.Column("created_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("disabled_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["identity_org.id"], name=op.f("fk_webhooks_endpoint_org_id_identity_org")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhooks_endpoint")),
+    )
+    with op.batch_alter_table("webhooks_endpoint", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_webhooks_endpoint_org_id"), ["org_id"], unique=False)
 
     op.create_table(
         "cases_case",
@@ -205,6 +297,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_identity_session_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "webhooks_delivery",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("endpoint_id", sa.String(length=64), nullable=False),
+        sa.Column("event_type", sa.String(length=64), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("last_status_code", sa.Integer(), nullable=True),
+        sa.Column("last_error", sa.String(length=300), nullable=True),
+        sa.Column("log", sa.JSON(), nullable=False),
+        sa.Column("delivered_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["endpoint_id"],
+            ["webhooks_endpoint.id"],
+            name=op.f("fk_webhooks_delivery_endpoint_id_webhooks_endpoint"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhooks_delivery")),
+    )
+    with op.batch_alter_table("webhooks_delivery", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_webhooks_delivery_endpoint_id"), ["endpoint_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_webhooks_delivery_next_attempt_at"), ["next_attempt_at"], unique=False
+        )
+
+    op.create_table(
         "cases_candidate_token",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("case_id", sa.String(length=64), nullable=False),
@@ -247,11 +368,104 @@ def upgrade() -> None:
     with op.batch_alter_table("consent_record", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_consent_record_case_id"), ["case_id"], unique=False)
 
+    op.create_table(
+        "rating_report",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("case_id", sa.String(length=64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("rating", sa.String(length=16), nullable=False),
+        sa.Column("rules_version", sa.String(length=64), nullable=False),
+        sa.Column("rules_sha256", sa.String(length=64), nullable=False),
+        sa.Column("explanation", sa.JSON(), nullable=False),
+        sa.Column("finding_ids", sa.JSON(), nullable=False),
+        sa.Column("changes", sa.JSON(), nullable=False),
+        sa.Column("released_by", sa.String(length=64), nullable=False),
+        sa.Column("released_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases_case.id"], name=op.f("fk_rating_report_case_id_cases_case")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rating_report")),
+        sa.UniqueConstraint("case_id", "version", name=op.f("uq_rating_report_case_id")),
+    )
+    with op.batch_alter_table("rating_report", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_rating_report_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
+        "verification_finding",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("case_id", sa.String(length=64), nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("claim", fairscreen.db.types.SealedBytes(), nullable=True),
+        sa.Column("adverse", sa.Boolean(), nullable=False),
+        sa.Column("subject_role", sa.String(length=32), nullable=True),
+        sa.Column("severity", sa.String(length=16), nullable=False),
+        sa.Column("job_related", sa.Boolean(), nullable=False),
+        sa.Column("fact_date", sa.Date(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("reason_code", sa.String(length=32), nullable=False),
+        sa.Column("rules_version", sa.String(length=64), nullable=False),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases_case.id"], name=op.f("fk_verification_finding_case_id_cases_case")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_verification_finding")),
+    )
+    with op.batch_alter_table("verification_finding", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_verification_finding_case_id"), ["case_id"], unique=False
+        )
+
+    op.create_table(
+        "verification_source",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("finding_id", sa.String(length=64), nullable=False),
+        sa.Column("case_id", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("origin", fairscreen.db.types.SealedBytes(), nullable=True),
+        sa.Column("origin_normalised", sa.String(length=64), nullable=False),
+        sa.Column("supports", sa.Boolean(), nullable=False),
+        sa.Column("note", fairscreen.db.types.SealedBytes(), nullable=True),
+        sa.Column("retracted", sa.Boolean(), nullable=False),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", fairscreen.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases_case.id"], name=op.f("fk_verification_source_case_id_cases_case")
+        ),
+        sa.ForeignKeyConstraint(
+            ["finding_id"],
+            ["verification_finding.id"],
+            name=op.f("fk_verification_source_finding_id_verification_finding"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_verification_source")),
+    )
+    with op.batch_alter_table("verification_source", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_verification_source_case_id"), ["case_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_verification_source_finding_id"), ["finding_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("verification_source", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_verification_source_finding_id"))
+        batch_op.drop_index(batch_op.f("ix_verification_source_case_id"))
+
+    op.drop_table("verification_source")
+    with op.batch_alter_table("verification_finding", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_verification_finding_case_id"))
+
+    op.drop_table("verification_finding")
+    with op.batch_alter_table("rating_report", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rating_report_case_id"))
+
+    op.drop_table("rating_report")
     with op.batch_alter_table("consent_record", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_consent_record_case_id"))
 
@@ -260,6 +474,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_cases_candidate_token_case_id"))
 
     op.drop_table("cases_candidate_token")
+    with op.batch_alter_table("webhooks_delivery", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhooks_delivery_next_attempt_at"))
+        batch_op.drop_index(batch_op.f("ix_webhooks_delivery_endpoint_id"))
+
+    op.drop_table("webhooks_delivery")
     with op.batch_alter_table("identity_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_identity_session_user_id"))
 
@@ -277,6 +496,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_cases_case_agency_org_id"))
 
     op.drop_table("cases_case")
+    with op.batch_alter_table("webhooks_endpoint", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhooks_endpoint_org_id"))
+
+    op.drop_table("webhooks_endpoint")
     with op.batch_alter_table("scope_position", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_scope_position_org_id"))
 
@@ -285,7 +508,24 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_identity_user_org_id"))
 
     op.drop_table("identity_user")
+    with op.batch_alter_table("compliance_refusal", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_compliance_refusal_org_id"))
+        batch_op.drop_index(batch_op.f("ix_compliance_refusal_at"))
+
+    op.drop_table("compliance_refusal")
     op.drop_table("vault_case_key")
+    op.drop_table("retention_tombstone")
+    with op.batch_alter_table("retention_hold", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_retention_hold_org_id"))
+        batch_op.drop_index(batch_op.f("ix_retention_hold_case_id"))
+
+    op.drop_table("retention_hold")
+    with op.batch_alter_table("retention_erasure", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_retention_erasure_org_id"))
+        batch_op.drop_index(batch_op.f("ix_retention_erasure_case_id"))
+
+    op.drop_table("retention_erasure")
+    op.drop_table("ledger_node")
     op.drop_table("ledger_head")
     with op.batch_alter_table("ledger_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ledger_event_type"))
@@ -294,6 +534,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ledger_event_at"))
 
     op.drop_table("ledger_event")
+    op.drop_table("ledger_checkpoint")
     with op.batch_alter_table("identity_org", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_identity_org_regulator_id"))
 

@@ -1,0 +1,220 @@
+"""Consent commands: sign (籤署授權), refuse before signing, withdraw at any time.
+
+Refusal and withdrawal keep the candidate's token valid, so the candidate can still read
+the case and the consent receipt; what stops is collection: `collection_stopped_at` is
+set, and `consent.policy.check_collection` refuses every further finding or source with
+`consent_withdrawn`. Destruction is due at once (`destroy_due_at = now`) and carried out
+by retention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fairscreen.cases.actions import load_case, transition
+from fairscreen.cases.models import Case
+from fairscreen.cases.policy import next_status
+from fairscreen.cases.queries import candidate_fields
+from fairscreen.consent.models import ConsentRecord
+from fairscreen.consent.policy import check_consent_choice, names_match
+from fairscreen.consent.queries import consent_document_for, standing_consent
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.policy import Actor
+from fairscreen.ledger.events import iso
+from fairscreen.scope.models import Position
+from fairscreen.scope.policy import LANGS, load_pack, scope_hash
+from fairscreen.shared.errors import Forbidden, ValidationFailed
+from fairscreen.shared.ids import new_id
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How the signature was given: the network origin and the browser (both sealed)."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+def _candidate_case(uow: UnitOfWork, actor: Actor) -> Case:
+    if actor.kind != "candidate" or actor.case_id is None:
+        raise Forbidden("This is for the candidate, through the invitation link.")
+    return load_case(uow.session, actor, actor.case_id, for_update=True)
+
+
+def _lang(lang: str | None) -> str:
+    if lang is None:
+        return "zh-Hans"
+    if lang not in LANGS:
+        raise ValidationFailed(f"lang must be one of: {', '.join(LANGS)}.", field="lang")
+    return lang
+
+
+def _scope(uow: UnitOfWork, case: Case, granted: Sequence[str]) -> str:
+    position = uow.session.get(Position, case.position_id)
+    assert position is not None
+    return scope_hash(load_pack(case.pack), granted, position.purpose, position.grade)
+
+
+def _stop(case: Case, now: datetime) -> None:
+    # Destruction is immediate on refusal or withdrawal; retention carries it out.
+    case.collection_stopped_at = case.collection_stopped_at or now
+    case.destroy_due_at = now
+
+
+def do_sign_consent(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    full_name: str,
+    agree: bool,
+    categories: Sequence[str],
+    separate_consent: Sequence[str] = (),
+    lang: str | None = None,
+    evidence: Evidence = Evidence(),
+) -> dict[str, Any]:
+    """Record the candidate's signed consent, freeze the granted scope, start the check."""
+    lang = _lang(lang)
+    if agree is not True:
+        raise ValidationFailed("Tick 'I agree' to sign the authorisation.", field="agree")
+    with uow:
+        case = _candidate_case(uow, actor)
+        next_status(case.status, "sign_consent")  # refuse early, before any work
+        fields = candidate_fields(uow, actor, case)
+        if fields is None or not names_match(full_name, fields["name"]):
+            raise ValidationFailed(
+                "The name you typed does not match the name on this check; type your full "
+                "name as the employer gave it.",
+                field="full_name",
+            )
+        pack = load_pack(case.pack)
+        granted, declined, separately = check_consent_choice(
+            requested=case.categories,
+            granted=categories,
+            separate_consent=separate_consent,
+            is_sensitive=pack.is_sensitive,
+        )
+        doc = consent_document_for(uow, actor, case, lang)
+        scope_sha = _scope(uow, case, granted)
+        now = uow.app.clock.now()
+        record_id = new_id("cns")
+        with uow.app.vault(uow) as vault:
+            record = ConsentRecord(
+                id=record_id,
+                case_id=case.id,
+                decision="signed",
+                document_version=doc.version,
+                document_sha256=doc.sha256,
+                document_lang=doc.lang,
+                granted_categories=granted,
+                declined_categories=declined,
+                separate_consent=separately,
+                scope_sha256=scope_sha,
+                signed_name=vault.seal(case.id, "consent_record.signed_name", full_name),
+                ip=vault.seal(case.id, "consent_record.ip", evidence.ip) if evidence.ip else None,
+                user_agent=(
+                    vault.seal(case.id, "consent_record.user_agent", evidence.user_agent)
+                    if evidence.user_agent
+                    else None
+                ),
+                at=now,
+            )
+        uow.session.add(record)
+        transition(
+            uow,
+            case,
+            "sign_consent",
+            actor=actor,
+            data={
+                "consent_id": record_id,
+                "document_version": doc.version,
+                "document_sha256": doc.sha256,
+                "lang": doc.lang,
+                "scope_sha256": scope_sha,
+                "granted": list(granted),
+                "declined": list(declined),
+                "separate_consent": list(separately),
+            },
+        )
+        uow.commit()
+        return {
+            "status": case.status,
+            "granted": granted,
+            "declined": declined,
+            "receipt_id": record_id,
+        }
+
+
+def do_refuse_consent(
+    uow: UnitOfWork, *, actor: Actor, lang: str | None = None, evidence: Evidence = Evidence()
+) -> dict[str, Any]:
+    """Record the candidate's refusal before signing; nothing is collected, all is destroyed."""
+    lang = _lang(lang)
+    with uow:
+        case = _candidate_case(uow, actor)
+        next_status(case.status, "refuse_consent")
+        doc = consent_document_for(uow, actor, case, lang)
+        now = uow.app.clock.now()
+        record_id = new_id("cns")
+        with uow.app.vault(uow) as vault:
+            record = ConsentRecord(
+                id=record_id,
+                case_id=case.id,
+                decision="refused",
+                document_version=doc.version,
+                document_sha256=doc.sha256,
+                document_lang=doc.lang,
+                granted_categories=[],
+                declined_categories=list(case.categories),
+                separate_consent=[],
+                scope_sha256=_scope(uow, case, []),
+                ip=vault.seal(case.id, "consent_record.ip", evidence.ip) if evidence.ip else None,
+                user_agent=(
+                    vault.seal(case.id, "consent_record.user_agent", evidence.user_agent)
+                    if evidence.user_agent
+                    else None
+                ),
+                at=now,
+            )
+        uow.session.add(record)
+        _stop(case, now)
+        transition(
+            uow,
+            case,
+            "refuse_consent",
+            actor=actor,
+            data={
+                "consent_id": record_id,
+                "document_version": doc.version,
+                "document_sha256": doc.sha256,
+                "destroy_due_at": iso(now),
+            },
+        )
+        uow.commit()
+        return {"status": case.status, "receipt_id": record_id, "destroy_due_at": now.isoformat()}
+
+
+def do_withdraw_consent(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
+    """Withdraw consent: collection stops at once and the case's data is due for destruction."""
+    with uow:
+        case = _candidate_case(uow, actor)
+        next_status(case.status, "withdraw_consent")
+        now = uow.app.clock.now()
+        record = standing_consent(uow.session, case.id)
+        if record is not None:
+            record.withdrawn_at = now
+        _stop(case, now)
+        transition(
+            uow,
+            case,
+            "withdraw_consent",
+            actor=actor,
+            data={
+                "consent_id": record.id if record else None,
+                "destroy_due_at": iso(now),
+            },
+        )
+        uow.commit()
+        return {"status": case.status, "destroy_due_at": now.isoformat()}

@@ -1,0 +1,40 @@
+"""The explicit registry of background jobs: what runs, and how often."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fairscreen.bootstrap import App
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every_seconds: float
+    run: Callable[[App], object]
+
+
+def _purge(app: App) -> object:
+    from fairscreen.retention.actions import do_purge_due
+
+    return do_purge_due(app.uow, now=app.clock.now())
+
+
+def _deliver_webhooks(app: App) -> object:
+    from fairscreen.webhooks.actions import do_deliver_due
+
+    return do_deliver_due(app.uow)
+
+
+def _checkpoint(app: App) -> object:
+    from fairscreen.ledger.checkpoints import checkpoint_job
+
+    return checkpoint_job(app)
+
+
+JOBS: list[Job] = [
+    Job("ledger.checkpoint", 60, _checkpoint),
+    Job("retention.purge", 3600, _purge),
+    Job("webhooks.deliver", 10, _deliver_webhooks),
+]

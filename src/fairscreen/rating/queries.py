@@ -1,0 +1,135 @@
+"""Read-only views of released reports: the employer's and the candidate's are the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from fairscreen.cases.actions import load_case
+from fairscreen.cases.models import Case
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.policy import Actor, require_staff
+from fairscreen.rating.models import RatingReport
+from fairscreen.shared.errors import Forbidden, InvalidState
+from fairscreen.verification.queries import (
+    Opener,
+    case_findings,
+    findings_view,
+    source_view,
+    sources_by_finding,
+)
+
+# Case states in which a released report is still there to be read.
+REPORT_VISIBLE = frozenset({"report_released", "decided", "archived"})
+
+RIGHTS: dict[str, list[str]] = {
+    "zh-Hans": [
+        "您有权查阅本报告及其依据的全部核实信息。",
+        "如认为某项信息有误，您可以提出异议；异议处理期间，雇主不得作出决定。",
+        "您可以就任何不利信息提交说明，说明将与该信息一同显示。",
+        "在雇主作出不利决定前，您享有法定的等待期。",
+        "您可以撤回授权或申请删除您的个人信息，也可以向监管机构投诉。",
+    ],
+    "zh-Hant": [
+        "您有權查閱本報告及其依據的全部核實資訊。",
+        "如認為某項資訊有誤，您可以提出異議；異議處理期間，僱主不得作出決定。",
+        "您可以就任何不利資訊提交說明，說明將與該資訊一同顯示。",
+        "在僱主作出不利決定前，您享有法定的等待期。",
+        "您可以撤回授權或申請刪除您的個人資訊，也可以向監管機構投訴。",
+    ],
+    "en": [
+        "You may read this report and every verified fact it rests on.",
+        "If a fact is wrong you may dispute it; no decision is made while a dispute is open.",
+        "You may give your account of any adverse fact; it is shown with that fact.",
+        "Before any adverse decision you have a waiting period set by law.",
+        "You may withdraw consent, ask for your data to be erased, or complain to the regulator.",
+    ],
+}
+
+
+def latest_report(uow: UnitOfWork, case_id: str) -> RatingReport | None:
+    """Return the newest released report of a case, if any."""
+    return uow.session.scalar(
+        select(RatingReport)
+        .where(RatingReport.case_id == case_id)
+        .order_by(RatingReport.version.desc())
+        .limit(1)
+    )
+
+
+def report_summary(row: RatingReport) -> dict[str, Any]:
+    """Return a report version without its findings (no personal data)."""
+    return {
+        "id": row.id,
+        "case_id": row.case_id,
+        "version": row.version,
+        "rating": row.rating,
+        "rules_version": row.rules_version,
+        "rules_sha256": row.rules_sha256,
+        "released_at": row.released_at.isoformat(),
+        "changes": dict(row.changes),
+    }
+
+
+def report_view(uow: UnitOfWork, actor: Actor, case: Case, row: RatingReport) -> dict[str, Any]:
+    """Return a released report as the viewer may see it (inside an entered uow)."""
+    open_ = Opener(uow, actor, case)
+    sources = sources_by_finding(uow, case.id)
+    used = set(row.finding_ids)
+    findings = case_findings(uow, case.id)
+    return {
+        **report_summary(row),
+        "explanation": [dict(e) for e in row.explanation],
+        "findings": [
+            {
+                "id": f.id,
+                "category": f.category,
+                "claim": open_("finding.claim", f.claim),
+                "adverse": f.adverse,
+                "status": f.status,
+                "sources": [source_view(s, open_) for s in sources.get(f.id, [])],
+            }
+            for f in findings
+            if f.id in used
+        ],
+        "not_used": [
+            {"id": f.id, "category": f.category, "status": f.status}
+            for f in findings
+            if f.id not in used
+        ],
+    }
+
+
+def list_reports(uow: UnitOfWork, *, actor: Actor, case_id: str) -> list[dict[str, Any]]:
+    """Return every released version of a case's report, oldest first."""
+    require_staff(actor)
+    with uow:
+        case = load_case(uow.session, actor, case_id)
+        rows = uow.session.scalars(
+            select(RatingReport)
+            .where(RatingReport.case_id == case.id)
+            .order_by(RatingReport.version)
+        )
+        return [report_summary(r) for r in rows]
+
+
+def candidate_report(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
+    """Return the candidate's released report, the same as the employer's, with their rights."""
+    if actor.kind != "candidate" or actor.case_id is None:
+        raise Forbidden()
+    with uow:
+        case = load_case(uow.session, actor, actor.case_id)
+        row = latest_report(uow, case.id)
+        if row is None or case.status not in REPORT_VISIBLE:
+            raise InvalidState("No report has been released for this check yet.")
+        return {**report_view(uow, actor, case, row), "rights": RIGHTS}
+
+
+def case_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
+    """Add the findings and the latest report to the case file (a `cases.queries` section)."""
+    row = latest_report(uow, case.id)
+    return {
+        "findings": findings_view(uow, actor, case),
+        "report": report_view(uow, actor, case, row) if row else None,
+    }

@@ -1,0 +1,408 @@
+"""Destruction, purge, legal holds and erasure requests.
+
+There is one deletion path (`destroy_cases`) for scheduled purge, erasure requests,
+withdrawal and refusal alike: in one transaction per chunk, each case's data key is
+destroyed first (crypto-shredding: every copy of its ciphertext, backups included, is
+unreadable from then on), then its rows are deleted, a tombstone is kept and a deletion
+certificate event is appended. A crash at any point leaves each case whole or destroyed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Table, and_, delete, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from fairscreen.cases.actions import case_ref, load_case, revoke_candidate_tokens, transition
+from fairscreen.cases.models import Case
+from fairscreen.db.registry import metadata
+from fairscreen.db.types import SealedBytes
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.policy import SYSTEM, Actor, access_case, require_staff
+from fairscreen.ledger.events import append_event, iso
+from fairscreen.ledger.models import LedgerEvent
+from fairscreen.retention.models import ErasureRequest, LegalHold, Tombstone
+from fairscreen.retention.policy import SURVIVING_TABLES, RetentionPolicy, hold_in_force
+from fairscreen.scope.policy import load_pack
+from fairscreen.shared.errors import InvalidState, ValidationFailed
+from fairscreen.shared.errors import LegalHold as LegalHoldError
+from fairscreen.shared.ids import new_id
+from fairscreen.shared.workdays import load_calendar
+from fairscreen.vault.models import VaultCaseKey
+
+log = logging.getLogger("fairscreen.retention")
+CHUNK = 200
+
+
+@dataclass
+class PurgeReport:
+    destroyed: int = 0
+    skipped_held: int = 0
+    by_reason: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the report as plain data."""
+        return {
+            "destroyed": self.destroyed,
+            "skipped_held": self.skipped_held,
+            "by_reason": dict(self.by_reason),
+        }
+
+
+def _case_tables() -> tuple[list[Table], list[Table]]:
+    """Return (tables to empty, surviving tables with sealed columns), children first."""
+    to_delete: list[Table] = []
+    to_blank: list[Table] = []
+    for table in reversed(metadata().sorted_tables):
+        if "case_id" not in table.c or table.name == "cases_case":
+            continue
+        if table.name in SURVIVING_TABLES:
+            if any(isinstance(c.type, SealedBytes) for c in table.c):
+                to_blank.append(table)
+        else:
+            to_delete.append(table)
+    return to_delete, to_blank
+
+
+def _reason(case: Case, erasure: set[str]) -> str:
+    if case.id in erasure:
+        return "erasure_request"
+    if case.status == "refused":
+        return "consent_refused"
+    if case.status == "withdrawn":
+        return "consent_withdrawn"
+    if case.status == "awaiting_consent" and case.destroy_due_at is None:
+        return "abandoned"
+    return "retention_expired"
+
+
+def _held(session: Session, case_ids: Sequence[str], now: datetime) -> set[str]:
+    rows = session.execute(
+        select(LegalHold.case_id, LegalHold.ends_at, LegalHold.released_at).where(
+            LegalHold.case_id.in_(case_ids)
+        )
+    )
+    return {r.case_id for r in rows if hold_in_force(r.ends_at, r.released_at, now)}
+
+
+def destroy_cases(
+    uow: UnitOfWork,
+    cases: Sequence[Case],
+    *,
+    actor: Actor,
+    now: datetime,
+    reasons: dict[str, str],
+) -> list[Tombstone]:
+    """Destroy cases inside the caller's transaction; return their tombstones."""
+    session = uow.session
+    ids = [c.id for c in cases]
+    if not ids:
+        return []
+    # 1. Crypto-shred: the wrapped data keys go first.
+    session.execute(
+        update(VaultCaseKey)
+        .where(VaultCaseKey.case_id.in_(ids))
+        .values(wrapped=None, destroyed_at=now)
+    )
+    # 2. Count, then delete, every row that belongs to the cases.
+    to_delete, to_blank = _case_tables()
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for table in to_delete:
+        for case_id, n in session.execute(
+            select(table.c.case_id, func.count())
+            .where(table.c.case_id.in_(ids))
+            .group_by(table.c.case_id)
+        ):
+            counts[case_id][table.name] = int(n)
+        session.execute(delete(table).where(table.c.case_id.in_(ids)))
+    for table in to_blank:
+        sealed = {c.name: None for c in table.c if isinstance(c.type, SealedBytes)}
+        session.execute(update(table).where(table.c.case_id.in_(ids)).values(**sealed))
+    # 3. The event chain each certificate attests to.
+    chains: dict[str, hashlib._Hash] = defaultdict(hashlib.sha256)
+    for case_id, leaf in session.execute(
+        select(LedgerEvent.case_id, LedgerEvent.leaf_hash)
+        .where(LedgerEvent.case_id.in_(ids))
+        .order_by(LedgerEvent.case_id, LedgerEvent.idx)
+    ):
+        chains[str(case_id)].update(bytes(leaf))
+    tombstones = []
+    for case in cases:
+        case.candidate_name = None
+        case.candidate_email = None
+        case.candidate_email_index = None
+        revoke_candidate_tokens(session, case.id, now)
+        certificate_id = new_id("cert")
+        chain = chains[case.id].hexdigest()
+        reason = reasons[case.id]
+        index = transition(
+            uow,
+            case,
+            "destroy",
+            actor=actor,
+            data={
+                "reason": reason,
+                "certificate_id": certificate_id,
+                "event_chain_sha256": chain,
+                "rows_deleted": sum(counts[case.id].values()),
+                "key_destroyed": True,
+            },
+        )
+        tomb = Tombstone(
+            case_id=case.id,
+            certificate_id=certificate_id,
+            reason=reason,
+            destroyed_at=now,
+            due_at=case.destroy_due_at,
+            counts=dict(counts[case.id]),
+            event_chain_sha256=chain,
+            ledger_index=index,
+        )
+        session.add(tomb)
+        tombstones.append(tomb)
+    session.execute(
+        update(ErasureRequest)
+        .where(ErasureRequest.case_id.in_(ids), ErasureRequest.done_at.is_(None))
+        .values(done_at=now)
+    )
+    destroyed = set(ids)
+    uow.after_commit(lambda: _forget_outbox(uow, destroyed))
+    return tombstones
+
+
+def _forget_outbox(uow: UnitOfWork, case_ids: set[str]) -> None:
+    # The messages are already unreadable (sealed under the shredded key); remove them too.
+    folder = uow.app.settings.outbox_dir
+    if not folder.exists():
+        return
+    for path in folder.glob("msg_*.json"):
+        try:
+            if json.loads(path.read_text(encoding="utf-8")).get("case_id") in case_ids:
+                path.unlink(missing_ok=True)
+        except (OSError, ValueError):
+            continue
+
+
+def _due_query(now: datetime) -> object:
+    conditions = [Case.destroy_due_at <= now]
+    for code in ("cn",):
+        days = RetentionPolicy.from_pack(load_pack(code).settings.get("retention_days", {}))
+        cutoff = now - timedelta(days=days.abandoned_without_consent)
+        conditions.append(
+            and_(Case.pack == code, Case.status == "awaiting_consent", Case.created_at <= cutoff)
+        )
+    hold = exists().where(
+        LegalHold.case_id == Case.id,
+        LegalHold.released_at.is_(None),
+        or_(LegalHold.ends_at.is_(None), LegalHold.ends_at > now),
+    )
+    return and_(Case.status != "destroyed", or_(*conditions), ~hold)
+
+
+def do_purge_due(
+    app_uow: Callable[[], UnitOfWork],
+    *,
+    now: datetime,
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> PurgeReport:
+    """Destroy every case that is due, a chunk per transaction; safe to run concurrently."""
+    report = PurgeReport()
+    with app_uow() as uow:
+        report.skipped_held = _count_held_due(uow.session, now)
+        if report.skipped_held:
+            log.info("purge skipped %d due case(s) under legal hold", report.skipped_held)
+    while True:
+        with app_uow() as uow:
+            query = (
+                select(Case)
+                .where(_due_query(now))  # type: ignore[arg-type]
+                .order_by(Case.destroy_due_at, Case.id)
+                .limit(chunk)
+            )
+            if uow.session.get_bind().dialect.name == "postgresql":
+                # Two purges at once take different cases instead of waiting on each other.
+                query = query.with_for_update(skip_locked=True)
+            cases = list(uow.session.scalars(query))
+            if not cases:
+                return report
+            erasure = set(
+                uow.session.scalars(
+                    select(ErasureRequest.case_id).where(
+                        ErasureRequest.case_id.in_([c.id for c in cases]),
+                        ErasureRequest.done_at.is_(None),
+                    )
+                )
+            )
+            reasons = {c.id: _reason(c, erasure) for c in cases}
+            destroy_cases(uow, cases, actor=SYSTEM, now=now, reasons=reasons)
+            uow.commit()
+        report.destroyed += len(cases)
+        for reason in reasons.values():
+            report.by_reason[reason] += 1
+        if progress:
+            progress(len(cases))
+
+
+def _count_held_due(session: Session, now: datetime) -> int:
+    held = exists().where(
+        LegalHold.case_id == Case.id,
+        LegalHold.released_at.is_(None),
+        or_(LegalHold.ends_at.is_(None), LegalHold.ends_at > now),
+    )
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Case)
+            .where(Case.status != "destroyed", Case.destroy_due_at <= now, held)
+        )
+        or 0
+    )
+
+
+def count_due(uow: UnitOfWork, now: datetime) -> int:
+    """Return how many cases are due for destruction now (for progress bars)."""
+    with uow:
+        return int(
+            uow.session.scalar(
+                select(func.count()).select_from(Case).where(_due_query(now))  # type: ignore[arg-type]
+            )
+            or 0
+        )
+
+
+def do_destroy_now(uow: UnitOfWork, *, actor: Actor, case_id: str, reason: str) -> Tombstone:
+    """Destroy one case at once (refusing while a legal hold is in force)."""
+    with uow:
+        case = load_case(uow.session, actor, case_id, for_update=True)
+        if case.status == "destroyed":
+            raise InvalidState("This case has already been destroyed.")
+        now = uow.app.clock.now()
+        if _held(uow.session, [case.id], now):
+            raise LegalHoldError()
+        [tomb] = destroy_cases(uow, [case], actor=actor, now=now, reasons={case.id: reason})
+        uow.commit()
+        return tomb
+
+
+def do_place_hold(
+    uow: UnitOfWork, *, actor: Actor, case_id: str, reason: str, ends_at: datetime | None
+) -> str:
+    """Place a legal hold: destruction of the case is suspended until it ends."""
+    require_staff(actor, "admin")
+    reason = reason.strip()
+    if not reason or len(reason) > 2000:
+        raise ValidationFailed(
+            "Give the reason for the hold (1 to 2000 characters).", field="reason"
+        )
+    with uow:
+        case = load_case(uow.session, actor, case_id)
+        if case.status == "destroyed":
+            raise InvalidState("This case has already been destroyed.")
+        now = uow.app.clock.now()
+        if ends_at is not None and ends_at <= now:
+            raise ValidationFailed("The hold must end in the future.", field="ends_at")
+        hold_id = new_id("hold")
+        with uow.app.vault(uow) as vault:
+            sealed = vault.seal(case.id, "retention_hold.reason", reason)
+        uow.session.add(
+            LegalHold(
+                id=hold_id,
+                case_id=case.id,
+                org_id=actor.org_id or "",
+                reason=sealed,
+                placed_by=actor.id,
+                placed_at=now,
+                ends_at=ends_at,
+            )
+        )
+        append_event(
+            uow.session,
+            type="legal_hold.placed",
+            actor=actor.ref,
+            at=now,
+            case_id=case.id,
+            org_id=case.employer_org_id,
+            data={"hold_id": hold_id, "ends_at": iso(ends_at) if ends_at else None},
+        )
+        uow.commit()
+        return hold_id
+
+
+def do_release_hold(uow: UnitOfWork, *, actor: Actor, hold_id: str) -> None:
+    """Release a legal hold."""
+    require_staff(actor, "admin")
+    with uow:
+        hold = uow.session.get(LegalHold, hold_id)
+        case = uow.session.get(Case, hold.case_id) if hold else None
+        access_case(actor, case_ref(case) if case else None)
+        assert hold is not None and case is not None
+        if hold.released_at is None:
+            hold.released_at = uow.app.clock.now()
+            append_event(
+                uow.session,
+                type="legal_hold.released",
+                actor=actor.ref,
+                at=hold.released_at,
+                case_id=case.id,
+                org_id=case.employer_org_id,
+                data={"hold_id": hold_id},
+            )
+        uow.commit()
+
+
+def do_request_erasure(uow: UnitOfWork, *, actor: Actor) -> ErasureRequest:
+    """Accept the candidate's erasure request; purge carries it out before it is due."""
+    if actor.kind != "candidate" or actor.case_id is None:
+        raise ValidationFailed("Only the candidate can ask for erasure.")
+    with uow:
+        case = load_case(uow.session, actor, actor.case_id, for_update=True)
+        if case.status == "destroyed":
+            raise InvalidState("This case has already been destroyed.")
+        existing = uow.session.scalar(
+            select(ErasureRequest).where(
+                ErasureRequest.case_id == case.id, ErasureRequest.done_at.is_(None)
+            )
+        )
+        if existing is not None:
+            return existing
+        now = uow.app.clock.now()
+        pack = load_pack(case.pack)
+        days = int(pack.settings.get("erasure_due_business_days", 15))
+        deadline = load_calendar(str(pack.settings.get("calendar", "cn"))).add_working_days(
+            now, days
+        )
+        assert isinstance(deadline.at, datetime)
+        request = ErasureRequest(
+            id=new_id("era"),
+            case_id=case.id,
+            org_id=case.employer_org_id,
+            requested_at=now,
+            due_at=deadline.at,
+            provisional=deadline.provisional,
+        )
+        uow.session.add(request)
+        case.collection_stopped_at = case.collection_stopped_at or now
+        case.destroy_due_at = now  # the next purge run carries it out, well before due
+        append_event(
+            uow.session,
+            type="erasure.requested",
+            actor=actor.ref,
+            at=now,
+            case_id=case.id,
+            org_id=case.employer_org_id,
+            data={
+                "erasure_id": request.id,
+                "due_at": iso(deadline.at),
+                "provisional": deadline.provisional,
+            },
+        )
+        uow.commit()
+        return request

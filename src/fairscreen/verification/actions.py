@@ -1,0 +1,350 @@
+"""Step 3: record findings and their sources; the status is recomputed on every change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from fairscreen.cases.actions import case_ref
+from fairscreen.cases.models import Case
+from fairscreen.cases.policy import COLLECTING
+from fairscreen.compliance.actions import record_refusal
+from fairscreen.consent.policy import check_collection
+from fairscreen.consent.queries import granted_categories
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.policy import Actor, access_case_as_investigator
+from fairscreen.ledger.events import append_event
+from fairscreen.scope.guard import screen_text
+from fairscreen.scope.policy import Pack, load_pack
+from fairscreen.shared.errors import (
+    ConsentRequired,
+    ConsentWithdrawn,
+    ForbiddenCategory,
+    ForbiddenContent,
+    InvalidState,
+    NotFound,
+    OutOfScope,
+    ValidationFailed,
+)
+from fairscreen.shared.ids import new_id
+from fairscreen.verification.models import Finding, Source
+from fairscreen.verification.policy import (
+    SourceView,
+    Status,
+    load_rules,
+    normalise_origin,
+    status_of,
+)
+
+if TYPE_CHECKING:
+    from fairscreen.bootstrap import App
+
+SEVERITIES = ("minor", "material", "falsified", "conviction")
+# Which collection method of the scope rules each source kind is.
+KIND_METHODS = {
+    "official_registry": "official_registry",
+    "court_record": "official_registry",
+    "criminal_registry": "official_registry",
+    "credit_bureau": "official_registry",
+    "issuing_institution": "issuing_institution",
+    "employer_record": "employer_record",
+    "document": "document",
+    "reference": "reference",
+}
+ALWAYS_ALLOWED_KINDS = frozenset({"self_declared"})
+# Refusals the compliance figures count (collection the law or the candidate did not allow).
+COUNTED_REFUSALS = (
+    OutOfScope,
+    ForbiddenCategory,
+    ForbiddenContent,
+    ConsentRequired,
+    ConsentWithdrawn,
+)
+STATUS_EVENTS = {
+    Status.VERIFIED: "finding.verified",
+    Status.INCONCLUSIVE: "finding.inconclusive",
+    Status.UNVERIFIED: "finding.unverified",
+}
+
+
+@dataclass(frozen=True)
+class FindingState:
+    """A finding's id and verification status after a change."""
+
+    id: str
+    status: str
+
+
+def _screen(text: str) -> tuple[bool, str | None]:
+    """Run the free-text guard; return (ok, topic)."""
+    result = screen_text(text)
+    return result.ok, result.topic
+
+
+def check_text(text: str, field: str) -> None:
+    """Refuse text that touches a topic that may never be recorded."""
+    ok, topic = _screen(text)
+    if not ok:
+        raise ForbiddenContent(
+            f"The {field} touches a topic that may never be recorded: {topic}.",
+            field=field,
+            topic=topic,
+        )
+
+
+@contextmanager
+def _counting_refusals(app: App, refs: dict[str, str]) -> Iterator[None]:
+    # The refused transaction rolls back; the refusal is counted in one of its own.
+    try:
+        yield
+    except COUNTED_REFUSALS as exc:
+        if "case_id" in refs:
+            try:
+                record_refusal(app, org_id=refs["org_id"], case_id=refs["case_id"], code=exc.code)
+            except Exception:  # noqa: BLE001 - the refusal itself must still reach the caller
+                app.log.exception("could not count a refused attempt")
+        raise
+
+
+def _case_for_investigator(uow: UnitOfWork, actor: Actor, case_id: str) -> Case:
+    case = uow.session.get(Case, case_id, with_for_update=True)
+    access_case_as_investigator(actor, case_ref(case) if case else None)
+    assert case is not None
+    return case
+
+
+def _check_collecting(uow: UnitOfWork, case: Case, category: str) -> None:
+    granted = granted_categories(uow.session, case.id)
+    check_collection(
+        status=case.status,
+        stopped=case.collection_stopped_at is not None,
+        granted=granted,
+        category=category,
+    )
+    if category not in case.categories:
+        raise OutOfScope(f"The case did not request '{category}'.", category=category)
+    if case.status not in COLLECTING:
+        raise InvalidState("Findings are recorded only while the check is under way.")
+
+
+def check_finding(pack: Pack, *, category: str, severity: str | None, adverse: bool) -> str:
+    """Check a finding's category, litigation role and severity; return the severity."""
+    if category in pack.forbidden:
+        raise ForbiddenCategory(
+            f"'{category}' may never be collected for employment.", category=category
+        )
+    if pack.taxonomy.get(category) is None:
+        raise ValidationFailed(f"Unknown category '{category}'.", field="category")
+    chosen = severity or ("material" if adverse else "minor")
+    if chosen not in SEVERITIES:
+        raise ValidationFailed(
+            f"severity must be one of {', '.join(SEVERITIES)}.", field="severity"
+        )
+    return chosen
+
+
+def check_litigation_role(pack: Pack, category: str, subject_role: str | None) -> None:
+    """Refuse litigation where the candidate was not a defendant (suing is a right)."""
+    if category != "litigation":
+        return
+    if not subject_role:
+        raise ValidationFailed(
+            "A litigation finding needs the candidate's role (subject_role).",
+            field="subject_role",
+        )
+    if subject_role not in pack.litigation_roles_allowed:
+        raise ForbiddenCategory(
+            f"Litigation where the candidate was {subject_role} may not be recorded.",
+            category=category,
+            subject_role=subject_role,
+        )
+
+
+def do_record_finding(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    case_id: str,
+    category: str,
+    claim: str,
+    adverse: bool = False,
+    subject_role: str | None = None,
+    severity: str | None = None,
+    job_related: bool = True,
+    fact_date: date | None = None,
+) -> FindingState:
+    """Record a finding (unverified until sources verify it); nothing is kept on refusal."""
+    refs: dict[str, str] = {}
+    # The refused transaction ends (uow exits) before the refusal is counted in its own.
+    with _counting_refusals(uow.app, refs), uow:
+        case = _case_for_investigator(uow, actor, case_id)
+        refs.update(case_id=case.id, org_id=case.employer_org_id)
+        pack = load_pack(case.pack)
+        chosen = check_finding(pack, category=category, severity=severity, adverse=adverse)
+        _check_collecting(uow, case, category)
+        check_litigation_role(pack, category, subject_role)
+        if not claim.strip():
+            raise ValidationFailed("Describe the finding.", field="claim")
+        check_text(claim, "claim")
+        now = uow.app.clock.now()
+        if fact_date is not None and fact_date > now.date():
+            raise ValidationFailed("The fact cannot lie in the future.", field="fact_date")
+        result = status_of([], category=category)
+        finding_id = new_id("fnd")
+        with uow.app.vault(uow) as vault:
+            sealed = vault.seal(case.id, "finding.claim", claim)
+        uow.session.add(
+            Finding(
+                id=finding_id,
+                case_id=case.id,
+                category=category,
+                claim=sealed,
+                adverse=adverse,
+                subject_role=subject_role,
+                severity=chosen,
+                job_related=job_related,
+                fact_date=fact_date,
+                status=result.status.value,
+                reason_code=result.reason_code.value,
+                rules_version=result.rules_version,
+                recorded_by=actor.id,
+                recorded_at=now,
+                updated_at=now,
+            )
+        )
+        append_event(
+            uow.session,
+            type="finding.recorded",
+            actor=actor.ref,
+            at=now,
+            case_id=case.id,
+            org_id=case.employer_org_id,
+            data={
+                "finding_id": finding_id,
+                "category": category,
+                "adverse": adverse,
+                "severity": chosen,
+                "status": result.status.value,
+                "rules_version": result.rules_version,
+            },
+        )
+        uow.commit()
+        return FindingState(finding_id, result.status.value)
+
+
+def check_source_kind(pack: Pack, category: str, kind: str) -> None:
+    """Refuse a source kind the rules do not know or the scope does not allow for a category."""
+    load_rules().kind(kind)  # unknown kinds: validation_error
+    if kind in ALWAYS_ALLOWED_KINDS:
+        return
+    method = KIND_METHODS.get(kind)
+    if method is None or method not in pack.methods_for(category):
+        raise OutOfScope(
+            f"A source of kind '{kind}' may not be used for '{category}'.",
+            category=category,
+            kind=kind,
+        )
+
+
+def do_add_source(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    finding_id: str,
+    kind: str,
+    origin: str,
+    supports: bool,
+    note: str | None = None,
+) -> FindingState:
+    """Add a source to a finding and recompute its status under the verification rules."""
+    refs: dict[str, str] = {}
+    # The refused transaction ends (uow exits) before the refusal is counted in its own.
+    with _counting_refusals(uow.app, refs), uow:
+        finding = uow.session.get(Finding, finding_id, with_for_update=True)
+        if finding is None:
+            raise NotFound()
+        case = _case_for_investigator(uow, actor, finding.case_id)
+        refs.update(case_id=case.id, org_id=case.employer_org_id)
+        _check_collecting(uow, case, finding.category)
+        check_source_kind(load_pack(case.pack), finding.category, kind)
+        if not origin.strip():
+            raise ValidationFailed("Name the source's origin.", field="origin")
+        check_text(origin, "origin")
+        if note:
+            check_text(note, "note")
+        now = uow.app.clock.now()
+        source_id = new_id("src")
+        with uow.app.vault(uow) as vault:
+            source = Source(
+                id=source_id,
+                finding_id=finding.id,
+                case_id=case.id,
+                kind=kind,
+                origin=vault.seal(case.id, "source.origin", origin),
+                origin_normalised=_origin_hash(vault.lookup_hash, origin),
+                supports=supports,
+                note=vault.seal(case.id, "source.note", note) if note else None,
+                retracted=False,
+                recorded_by=actor.id,
+                recorded_at=now,
+            )
+        uow.session.add(source)
+        uow.session.flush()
+        previous = finding.status
+        status = recompute(uow, finding)
+        data = {"finding_id": finding.id, "source_id": source_id, "kind": kind}
+        append_event(
+            uow.session,
+            type="source.recorded",
+            actor=actor.ref,
+            at=now,
+            case_id=case.id,
+            org_id=case.employer_org_id,
+            data={**data, "supports": supports},
+        )
+        if status.value != previous:
+            append_event(
+                uow.session,
+                type=STATUS_EVENTS[status],
+                actor=actor.ref,
+                at=now,
+                case_id=case.id,
+                org_id=case.employer_org_id,
+                data={
+                    "finding_id": finding.id,
+                    "status": status.value,
+                    "previous": previous,
+                    "reason": finding.reason_code,
+                    "rules_version": finding.rules_version,
+                },
+            )
+        uow.commit()
+        return FindingState(finding.id, finding.status)
+
+
+def _origin_hash(lookup_hash: Callable[[str, str], str], origin: str) -> str:
+    # Compared without plaintext; an origin that normalises to nothing stays blank.
+    normalised = normalise_origin(origin)
+    return lookup_hash("origin", normalised) if normalised else ""
+
+
+def recompute(uow: UnitOfWork, finding: Finding) -> Status:
+    """Store a finding's status from all its sources; return it (call after any change)."""
+    sources = uow.session.scalars(select(Source).where(Source.finding_id == finding.id)).all()
+    result = status_of(
+        [
+            SourceView(s.kind, s.origin_normalised, s.supports, s.retracted, s.recorded_at)
+            for s in sources
+        ],
+        category=finding.category,
+    )
+    finding.status = result.status.value
+    finding.reason_code = result.reason_code.value
+    finding.rules_version = result.rules_version
+    finding.updated_at = uow.app.clock.now()
+    return result.status

@@ -1,0 +1,94 @@
+"""Read-only views of findings and sources, personal text opened only for allowed viewers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+
+from fairscreen.cases.actions import case_ref
+from fairscreen.cases.models import Case
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.policy import Actor, may_see_personal_data
+from fairscreen.shared.sealed import Sealed
+from fairscreen.verification.models import Finding, Source
+
+
+def case_findings(uow: UnitOfWork, case_id: str) -> list[Finding]:
+    """Return a case's findings in the order they were recorded."""
+    return list(
+        uow.session.scalars(
+            select(Finding)
+            .where(Finding.case_id == case_id)
+            .order_by(Finding.recorded_at, Finding.id)
+        )
+    )
+
+
+def sources_by_finding(uow: UnitOfWork, case_id: str) -> dict[str, list[Source]]:
+    """Return a case's sources grouped by finding, in the order they were recorded."""
+    grouped: dict[str, list[Source]] = defaultdict(list)
+    rows = uow.session.scalars(
+        select(Source).where(Source.case_id == case_id).order_by(Source.recorded_at, Source.id)
+    )
+    for source in rows:
+        grouped[source.finding_id].append(source)
+    return grouped
+
+
+class Opener:
+    """Opens a case's sealed fields for a viewer who may see them, else gives None."""
+
+    def __init__(self, uow: UnitOfWork, actor: Actor, case: Case) -> None:
+        self.uow = uow
+        self.case_id = case.id
+        self.allowed = may_see_personal_data(actor, case_ref(case))
+        if self.allowed:
+            with uow.app.vault(uow) as vault:
+                self.allowed = vault.is_readable(case.id)
+
+    def __call__(self, field: str, sealed: Sealed | None) -> str | None:
+        """Return the plaintext of a sealed field, or None when not allowed or absent."""
+        if not self.allowed or sealed is None:
+            return None
+        with self.uow.app.vault(self.uow) as vault:
+            return vault.open(self.case_id, field, sealed)
+
+
+def source_view(source: Source, open_: Opener) -> dict[str, Any]:
+    """Return one source as the viewer may see it."""
+    return {
+        "id": source.id,
+        "kind": source.kind,
+        "origin": open_("source.origin", source.origin),
+        "supports": source.supports,
+        "note": open_("source.note", source.note),
+        "retracted": source.retracted,
+        "recorded_at": source.recorded_at.isoformat(),
+    }
+
+
+def finding_view(finding: Finding, sources: list[Source], open_: Opener) -> dict[str, Any]:
+    """Return one finding with its sources as the viewer may see it."""
+    return {
+        "id": finding.id,
+        "category": finding.category,
+        "claim": open_("finding.claim", finding.claim),
+        "adverse": finding.adverse,
+        "severity": finding.severity,
+        "job_related": finding.job_related,
+        "subject_role": finding.subject_role,
+        "fact_date": finding.fact_date.isoformat() if finding.fact_date else None,
+        "status": finding.status,
+        "reason_code": finding.reason_code,
+        "rules_version": finding.rules_version,
+        "sources": [source_view(s, open_) for s in sources],
+    }
+
+
+def findings_view(uow: UnitOfWork, actor: Actor, case: Case) -> list[dict[str, Any]]:
+    """Return every finding of a case as the viewer may see it (inside an entered uow)."""
+    open_ = Opener(uow, actor, case)
+    sources = sources_by_finding(uow, case.id)
+    return [finding_view(f, sources.get(f.id, []), open_) for f in case_findings(uow, case.id)]

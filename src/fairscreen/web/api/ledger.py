@@ -1,0 +1,68 @@
+"""The public ledger: signed checkpoints, the verifier key, proofs and events."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from fairscreen.bootstrap import App
+from fairscreen.ledger import checkpoints, queries
+from fairscreen.ledger.events import iso
+from fairscreen.web.api.common import errors
+from fairscreen.web.deps import AppDep
+
+router = APIRouter(prefix="/ledger", tags=["ledger"])
+
+
+def _origin(app: App) -> str:
+    return checkpoints.origin_for(app.settings.base_url)
+
+
+@router.get("/checkpoint", responses=errors())
+def checkpoint(app: AppDep) -> dict[str, Any]:
+    """The latest signed tree head (signed now if the current size has none yet)."""
+    row = checkpoints.latest_or_sign(app)
+    return {
+        "size": row.size,
+        "root_hash": row.root_hash.hex(),
+        "timestamp": iso(row.created_at),
+        "note": row.note,
+    }
+
+
+@router.get("/public-key", responses=errors())
+def public_key(app: AppDep) -> dict[str, str]:
+    """The signed-note verifier key that opens the checkpoints."""
+    return {
+        "verifier_key": checkpoints.public_verifier_key(_origin(app), app.keys.ledger_signing_key())
+    }
+
+
+@router.get("/proof/inclusion", responses=errors())
+def inclusion_proof(
+    app: AppDep, index: Annotated[int, Query()], size: Annotated[int, Query()]
+) -> dict[str, Any]:
+    """The RFC 9162 inclusion proof of event `index` in the tree of `size` events."""
+    with app.reader() as uow:
+        return queries.inclusion(uow.session, index, size)
+
+
+@router.get("/proof/consistency", responses=errors())
+def consistency_proof(
+    app: AppDep, first: Annotated[int, Query()], second: Annotated[int, Query()]
+) -> dict[str, Any]:
+    """The RFC 9162 consistency proof from the tree of `first` to that of `second` events."""
+    with app.reader() as uow:
+        return queries.consistency(uow.session, first, second)
+
+
+@router.get("/events", responses=errors())
+def events(
+    app: AppDep,
+    start: Annotated[int, Query(alias="from")] = 0,
+    limit: Annotated[int, Query()] = 100,
+) -> dict[str, Any]:
+    """Events in ledger order with their leaf hashes (ids, codes and hashes only)."""
+    with app.reader() as uow:
+        return queries.events_page(uow.session, start, limit)

@@ -1,0 +1,184 @@
+"""The ledger in the database: gapless indices, stored subtrees, roots and checkpoints."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from sqlalchemy import event, func, select
+
+from factories.world import make_world
+from fairscreen.ledger import merkle
+from fairscreen.ledger.canonical import canonical_event_bytes
+from fairscreen.ledger.checkpoints import origin_for, public_verifier_key, sign_latest
+from fairscreen.ledger.events import UnsafeEventValue, append_event
+from fairscreen.ledger.merkle import root_from_store, tree_root
+from fairscreen.ledger.models import LedgerCheckpoint, LedgerEvent, LedgerNode
+from fairscreen.ledger.note import open_checkpoint
+from fairscreen.ledger.store import SqlNodeStore
+
+
+def append(fs, n: int, kind: str = "test.appended", per_transaction: int = 1) -> None:
+    done = 0
+    while done < n:
+        with fs.uow() as uow:
+            for _ in range(min(per_transaction, n - done)):
+                append_event(
+                    uow.session, type=kind, actor="system", at=fs.clock.now(), data={"n": done}
+                )
+                done += 1
+            uow.commit()
+
+
+def stored_leaves(fs) -> list[bytes]:
+    with fs.reader() as uow:
+        return [
+            bytes(h)
+            for h in uow.session.scalars(select(LedgerEvent.leaf_hash).order_by(LedgerEvent.idx))
+        ]
+
+
+def db_root(fs, size: int) -> bytes:
+    with fs.reader() as uow:
+        return root_from_store(SqlNodeStore(uow.session), size)
+
+
+def test_domain_actions_append_gapless_indices_whose_stored_root_is_the_tree_root(fs) -> None:
+    make_world(fs)
+    append(fs, 7, per_transaction=3)
+    with fs.reader() as uow:
+        rows = list(uow.session.scalars(select(LedgerEvent).order_by(LedgerEvent.idx)))
+    assert len(rows) > 10
+    assert [r.idx for r in rows] == list(range(len(rows)))
+    for row in rows:
+        parsed = json.loads(row.body)
+        assert row.body.encode() == canonical_event_bytes(parsed)
+        assert bytes(row.leaf_hash) == merkle.leaf_hash(row.body.encode())
+    leaves = [bytes(r.leaf_hash) for r in rows]
+    for size in range(len(leaves) + 1):
+        assert db_root(fs, size) == tree_root(leaves[:size])
+
+
+def test_every_complete_subtree_is_stored_once_and_nothing_else(fs) -> None:
+    append(fs, 13, per_transaction=4)
+    with fs.reader() as uow:
+        keys = set(uow.session.execute(select(LedgerNode.level, LedgerNode.idx)).tuples())
+    expected = {(lvl, i) for lvl in range(5) for i in range(13 >> lvl)}
+    assert keys == expected
+
+
+def test_a_rolled_back_append_leaves_no_gap_and_no_stale_right_edge(fs) -> None:
+    append(fs, 3)
+    with fs.uow() as uow:
+        append_event(uow.session, type="test.lost", actor="system", at=fs.clock.now())
+        uow.session.rollback()
+        append_event(uow.session, type="test.kept", actor="system", at=fs.clock.now())
+        append_event(uow.session, type="test.kept", actor="system", at=fs.clock.now())
+        uow.commit()
+    leaves = stored_leaves(fs)
+    assert len(leaves) == 5
+    assert db_root(fs, 5) == tree_root(leaves)
+    with fs.reader() as uow:
+        types = list(uow.session.scalars(select(LedgerEvent.type).order_by(LedgerEvent.idx)))
+    assert "test.lost" not in types
+
+
+def test_personal_data_is_refused_before_it_reaches_the_ledger(fs) -> None:
+    with fs.uow() as uow, pytest.raises(UnsafeEventValue):
+        append_event(
+            uow.session, type="test.x", actor="system", at=fs.clock.now(), data={"name": "Jane Doe"}
+        )
+
+
+def test_concurrent_appends_in_separate_transactions_get_no_duplicate_or_skipped_index(fs) -> None:
+    errors: list[BaseException] = []
+
+    def worker(w: int) -> None:
+        try:
+            for i in range(25):
+                with fs.uow() as uow:
+                    append_event(
+                        uow.session,
+                        type="test.concurrent",
+                        actor="system",
+                        at=fs.clock.now(),
+                        data={"worker": w, "i": i},
+                    )
+                    uow.commit()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    with fs.reader() as uow:
+        indices = list(uow.session.scalars(select(LedgerEvent.idx).order_by(LedgerEvent.idx)))
+        nodes = uow.session.scalar(select(func.count()).select_from(LedgerNode))
+    assert indices == list(range(100))
+    assert nodes == 2 * 100 - bin(100).count("1")
+    assert db_root(fs, 100) == tree_root(stored_leaves(fs))
+
+
+def test_a_checkpoint_is_signed_once_per_size_and_opens_with_the_published_key(fs) -> None:
+    append(fs, 5)
+    key = fs.keys.ledger_signing_key()
+    origin = origin_for(fs.settings.base_url)
+    assert origin == "testserver/fairscreen-ledger"
+    with fs.uow() as uow:
+        first = sign_latest(uow.session, key, origin, fs.clock.now())
+        again = sign_latest(uow.session, key, origin, fs.clock.now())
+        uow.commit()
+    assert first.note == again.note
+    opened = open_checkpoint(first.note, public_verifier_key(origin, key))
+    assert (opened.size, opened.root_hash) == (5, tree_root(stored_leaves(fs)))
+    append(fs, 1)
+    with fs.uow() as uow:
+        newer = sign_latest(uow.session, key, origin, fs.clock.now())
+        uow.commit()
+    with fs.reader() as uow:
+        sizes = list(uow.session.scalars(select(LedgerCheckpoint.size)))
+    assert newer.size == 6
+    assert sorted(sizes) == [5, 6]
+
+
+def test_the_sql_store_reads_many_nodes_in_one_select_and_names_a_missing_one(fs) -> None:
+    append(fs, 6)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    event.listen(fs.engine, "before_cursor_execute", record)
+    try:
+        with fs.reader() as uow:
+            store = SqlNodeStore(uow.session)
+            found = store.get_many([(2, 0), (1, 2), (0, 5), (1, 2)])
+            assert set(found) == {(2, 0), (1, 2), (0, 5)}
+            assert len([s for s in statements if "ledger_node" in s]) == 1
+            with pytest.raises(merkle.MissingNodeError):
+                store.get_many([(0, 1), (0, 6)])
+            with pytest.raises(merkle.MissingNodeError):
+                store.get(3, 0)
+    finally:
+        event.remove(fs.engine, "before_cursor_execute", record)
+
+
+def test_a_batch_in_one_transaction_reads_the_right_edge_once(fs) -> None:
+    append(fs, 5)
+    reads: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("SELECT") and "ledger_node" in statement:
+            reads.append(statement)
+
+    event.listen(fs.engine, "before_cursor_execute", record)
+    try:
+        append(fs, 20, per_transaction=20)
+    finally:
+        event.remove(fs.engine, "before_cursor_execute", record)
+    assert len(reads) == 1
+    assert db_root(fs, 25) == tree_root(stored_leaves(fs))
