@@ -83,7 +83,11 @@ def fs(
     else:
         url = f"sqlite:///{data_dir / 'fairscreen.db'}"
     settings = Settings(
-        data_dir=data_dir, database_url=url, base_url="http://testserver", _env_file=None
+        data_dir=data_dir,
+        database_url=url,
+        base_url="http://testserver",
+        demo_audit_cases=12,
+        _env_file=None,
     )  # type: ignore[call-arg]
     data_dir.mkdir(parents=True, exist_ok=True)
     LocalKeyProvider.create(settings.key_file)

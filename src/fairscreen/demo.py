@@ -149,3 +149,23 @@ def _message(existing: bool) -> str:
         f"admin@demo.example or inspector@labour.example (password: {DEMO_PASSWORD}). "
         f"Candidate links: `fairscreen outbox list`."
     )
+
+
+def _feedback_step(app: App, world: dict[str, Any]) -> None:
+    """Release, decide, dispute and complain on demo cases of their own."""
+    from fairscreen.feedback.demo_step import feedback_step
+
+    feedback_step(app, world)
+
+
+STEPS.append(_feedback_step)
+
+
+def _bias_audit_step(app: App, world: dict[str, Any]) -> None:
+    """Generate screened candidates with volunteered demographics for the bias audit."""
+    from fairscreen.audit.demo_step import bias_demo_step
+
+    bias_demo_step(app, world, n=app.settings.demo_audit_cases)
+
+
+STEPS.append(_bias_audit_step)

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
         description="Mark cookies Secure; set true behind HTTPS (default follows base_url).",
     )
     scheduler: bool = Field(default=True, description="Run background jobs inside `serve`.")
+    demo_audit_cases: int = Field(
+        default=240,
+        ge=0,
+        description="How many screened candidates `demo` generates for the bias-audit summary.",
+    )
 
     @model_validator(mode="after")
     def _derive(self) -> Settings:

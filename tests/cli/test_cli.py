@@ -17,6 +17,7 @@ def run(data_dir: Path, *args: str, db_url: str | None = None) -> subprocess.Com
         "FAIRSCREEN_DATA_DIR": str(data_dir),
         "PATH": "/usr/bin:/bin",
         "FAIRSCREEN_BASE_URL": "http://cli.test",
+        "FAIRSCREEN_DEMO_AUDIT_CASES": "12",
     }
     if db_url:
         env["FAIRSCREEN_DATABASE_URL"] = db_url
@@ -144,3 +145,8 @@ def test_demo_seeds_once(data_dir: Path) -> None:
     assert world["seeded"] is True and len(world["cases"]) >= 3
     again = json.loads(run(data_dir, "demo", "--json").stdout)
     assert again["seeded"] is False
+    audit = run(data_dir, "audit", "bias", "--org", world["employer"], "--json")
+    assert audit.returncode == 0, audit.stderr
+    summary = json.loads(audit.stdout)
+    assert summary["cases"] >= 8 and {g["dimension"] for g in summary["groups"]} >= {"sex"}
+    assert "candidate.example" not in audit.stdout

@@ -14,6 +14,7 @@ def run(
         "FAIRSCREEN_DATA_DIR": str(data_dir),
         "PATH": "/usr/bin:/bin",
         "FAIRSCREEN_BASE_URL": base_url,
+        "FAIRSCREEN_DEMO_AUDIT_CASES": "12",
     }
     if db_url:
         env["FAIRSCREEN_DATABASE_URL"] = db_url

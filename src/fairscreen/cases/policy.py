@@ -36,6 +36,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
         "report.released",
     ),
     "decide": (frozenset({"report_released"}), "decided", "decision.recorded"),
+    # A dispute resolved after the decision may change the report: a revised version.
+    "revise_report": (frozenset({"decided"}), "decided", "report.revised"),
     "archive": (frozenset({"decided"}), "archived", "case.archived"),
     # Destruction ends every path: retention, erasure on request, withdrawal, refusal.
     "destroy": (frozenset(set(STATUSES) - {"destroyed"}), "destroyed", "case.destroyed"),

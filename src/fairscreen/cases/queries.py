@@ -134,3 +134,14 @@ def _findings_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, An
 
 
 SECTIONS.append(_findings_section)
+
+
+def _feedback_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
+    """Return the disputes, complaints and decision of the case file."""
+    # Imported late: fairscreen.feedback builds on this package.
+    from fairscreen.feedback.queries import case_section
+
+    return case_section(uow, actor, case)
+
+
+SECTIONS.append(_feedback_section)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fairscreen.cli import apikey, ledger, org, outbox, retention
+from fairscreen.cli import apikey, audit, ledger, org, outbox, retention
 from fairscreen.cli.common import emit, friendly, make_app
 
 cli = typer.Typer(
@@ -20,6 +20,7 @@ cli.add_typer(apikey.app, name="apikey")
 cli.add_typer(outbox.app, name="outbox")
 cli.add_typer(ledger.app, name="ledger")
 cli.add_typer(retention.keys_app, name="keys")
+cli.add_typer(audit.app, name="audit")
 cli.command("purge")(retention.purge)
 cli.command("backup")(retention.backup)
 

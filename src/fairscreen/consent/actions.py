@@ -9,7 +9,7 @@ by retention.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,10 +24,12 @@ from fairscreen.consent.queries import consent_document_for, standing_consent
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.policy import Actor
 from fairscreen.ledger.events import iso
+from fairscreen.matching.actions import store_identifiers
 from fairscreen.scope.models import Position
 from fairscreen.scope.policy import LANGS, load_pack, scope_hash
 from fairscreen.shared.errors import Forbidden, ValidationFailed
 from fairscreen.shared.ids import new_id
+from fairscreen.webhooks.actions import enqueue
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ def do_sign_consent(
     separate_consent: Sequence[str] = (),
     lang: str | None = None,
     evidence: Evidence = Evidence(),
+    identifiers: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Record the candidate's signed consent, freeze the granted scope, start the check."""
     lang = _lang(lang)
@@ -96,6 +99,8 @@ def do_sign_consent(
             separate_consent=separate_consent,
             is_sensitive=pack.is_sensitive,
         )
+        if identifiers:
+            store_identifiers(uow, case, identifiers)
         doc = consent_document_for(uow, actor, case, lang)
         scope_sha = _scope(uow, case, granted)
         now = uow.app.clock.now()
@@ -137,6 +142,12 @@ def do_sign_consent(
                 "declined": list(declined),
                 "separate_consent": list(separately),
             },
+        )
+        enqueue(
+            uow,
+            org_id=case.employer_org_id,
+            event_type="case.consented",
+            data={"case_id": case.id, "status": case.status},
         )
         uow.commit()
         return {
@@ -215,6 +226,12 @@ def do_withdraw_consent(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
                 "consent_id": record.id if record else None,
                 "destroy_due_at": iso(now),
             },
+        )
+        enqueue(
+            uow,
+            org_id=case.employer_org_id,
+            event_type="case.withdrawn",
+            data={"case_id": case.id, "status": case.status},
         )
         uow.commit()
         return {"status": case.status, "destroy_due_at": now.isoformat()}

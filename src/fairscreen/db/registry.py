@@ -20,6 +20,12 @@ MODEL_MODULES = (
     "fairscreen.rating.models",
     "fairscreen.retention.models",
     "fairscreen.webhooks.models",
+    "fairscreen.privacy.models",
+    "fairscreen.audit.models",
+    "fairscreen.statements.models",
+    "fairscreen.matching.models",
+    "fairscreen.evidence.models",
+    "fairscreen.feedback.models",
 )
 
 

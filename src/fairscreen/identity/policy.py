@@ -106,3 +106,35 @@ def may_see_personal_data(actor: Actor, case: CaseRef) -> bool:
     if actor.kind == "candidate":
         return actor.case_id == case.id
     return actor.kind == "staff" and can_see_case(actor, case)
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    """What organisation-level access checks need to know about an organisation."""
+
+    id: str
+    kind: str
+    regulator_id: str | None
+
+
+def access_org_as_regulator(actor: Actor, org: OrgRef | None) -> OrgRef:
+    """Allow a regulator's users over the organisations under its authority only."""
+    if actor.kind != "staff":
+        raise Forbidden()
+    if actor.role != "regulator" or actor.org_kind != "regulator":
+        raise Forbidden("This is for the regulator's inspectors.")
+    if org is None:
+        raise NotFound()
+    if org.regulator_id is None or org.regulator_id != actor.org_id:
+        raise NotFound()
+    return org
+
+
+def access_org_compliance(actor: Actor, org: OrgRef | None) -> OrgRef:
+    """Allow an organisation's own admin, or its regulator, to read its compliance figures."""
+    if actor.kind == "staff" and actor.role == "regulator":
+        return access_org_as_regulator(actor, org)
+    require_staff(actor, "admin")
+    if org is None or actor.org_id != org.id:
+        raise NotFound()
+    return org

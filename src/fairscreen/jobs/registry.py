@@ -21,6 +21,12 @@ def _purge(app: App) -> object:
     return do_purge_due(app.uow, now=app.clock.now())
 
 
+def _archive_decided(app: App) -> object:
+    from fairscreen.retention.lifecycle import do_archive_decided
+
+    return do_archive_decided(app.uow, now=app.clock.now())
+
+
 def _deliver_webhooks(app: App) -> object:
     from fairscreen.webhooks.actions import do_deliver_due
 
@@ -33,8 +39,16 @@ def _checkpoint(app: App) -> object:
     return checkpoint_job(app)
 
 
+def _feedback_desk(app: App) -> object:
+    from fairscreen.feedback.reminders import do_remind_and_escalate
+
+    return do_remind_and_escalate(app.uow, now=app.clock.now())
+
+
 JOBS: list[Job] = [
     Job("ledger.checkpoint", 60, _checkpoint),
     Job("retention.purge", 3600, _purge),
     Job("webhooks.deliver", 10, _deliver_webhooks),
+    Job("retention.archive_decided", 3600, _archive_decided),
 ]
+JOBS.append(Job("feedback.reminders", 3600, _feedback_desk))

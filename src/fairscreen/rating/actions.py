@@ -90,56 +90,72 @@ def do_release_report(uow: UnitOfWork, *, actor: Actor, case_id: str) -> dict[st
         case = session.get(Case, case_id, with_for_update=True)
         access_case_as_investigator(actor, case_ref(case) if case else None)
         assert case is not None
-        if case.collection_stopped_at is not None:
-            raise ConsentWithdrawn()
-        next_status(case.status, "release_report")  # refuse early, before any work
-        granted = set(granted_categories(session, case.id) or ()) & set(case.categories)
-        now = uow.app.clock.now()
-        pack = load_pack(case.pack)
-        inp = build_input(
-            case_findings(uow, case.id),
-            granted=granted,
-            today=now.date(),
-            lookback_days=pack.settings.get("lookback_days"),
-        )
-        rating = rate(inp)
-        finding_ids = sorted(f.id for f in inp.findings if f.in_scope)
-        previous = session.scalar(
-            select(RatingReport)
-            .where(RatingReport.case_id == case.id)
-            .order_by(RatingReport.version.desc())
-            .limit(1)
-        )
-        version = previous.version + 1 if previous else 1
-        row = RatingReport(
-            id=new_id("rpt"),
-            case_id=case.id,
-            version=version,
-            rating=rating.level.value,
-            rules_version=rating.rules_version,
-            rules_sha256=rating.rules_sha256,
-            explanation=explanation_json(rating),
-            finding_ids=finding_ids,
-            changes=changes_since(previous, rating, finding_ids),
-            released_by=actor.id,
-            released_at=now,
-        )
-        session.add(row)
-        transition(
-            uow,
-            case,
-            "release_report",
-            actor=actor,
-            data={
-                "report_id": row.id,
-                "version": version,
-                "rating": row.rating,
-                "rules_version": row.rules_version,
-                "rules_sha256": row.rules_sha256,
-                "finding_ids": list(finding_ids),
-            },
-        )
-        session.flush()
+        row = release_in(uow, actor=actor, case=case)
         view = report_view(uow, actor, case, row)
         uow.commit()
         return view
+
+
+def release_in(uow: UnitOfWork, *, actor: Actor, case: Case, revise: bool = False) -> RatingReport:
+    """Release a new report version inside the caller's transaction (case locked, access checked).
+
+    With `revise`, a decided case gets a revised version (a resolved dispute changed a
+    finding) without leaving the decided state; otherwise a decided case is refused.
+    """
+    session = uow.session
+    if case.collection_stopped_at is not None:
+        raise ConsentWithdrawn()
+    command = "revise_report" if revise and case.status == "decided" else "release_report"
+    next_status(case.status, command)  # refuse early, before any work
+    granted = set(granted_categories(session, case.id) or ()) & set(case.categories)
+    now = uow.app.clock.now()
+    pack = load_pack(case.pack)
+    inp = build_input(
+        case_findings(uow, case.id),
+        granted=granted,
+        today=now.date(),
+        lookback_days=pack.settings.get("lookback_days"),
+    )
+    rating = rate(inp)
+    finding_ids = sorted(f.id for f in inp.findings if f.in_scope)
+    previous = session.scalar(
+        select(RatingReport)
+        .where(RatingReport.case_id == case.id)
+        .order_by(RatingReport.version.desc())
+        .limit(1)
+    )
+    version = previous.version + 1 if previous else 1
+    row = RatingReport(
+        id=new_id("rpt"),
+        case_id=case.id,
+        version=version,
+        rating=rating.level.value,
+        rules_version=rating.rules_version,
+        rules_sha256=rating.rules_sha256,
+        explanation=explanation_json(rating),
+        finding_ids=finding_ids,
+        changes=changes_since(previous, rating, finding_ids),
+        released_by=actor.id,
+        released_at=now,
+    )
+    session.add(row)
+    transition(
+        uow,
+        case,
+        command,
+        actor=actor,
+        data={
+            "report_id": row.id,
+            "version": version,
+            "rating": row.rating,
+            "rules_version": row.rules_version,
+            "rules_sha256": row.rules_sha256,
+            "finding_ids": list(finding_ids),
+        },
+    )
+    session.flush()
+    # Imported late: feedback builds on rating. The release is the notice to both sides.
+    from fairscreen.feedback.notices import on_report_released
+
+    on_report_released(uow, case=case, report=row)
+    return row

@@ -6,12 +6,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fairscreen.cases.actions import load_case
+from fairscreen.cases.actions import case_ref, load_case
 from fairscreen.cases.models import Case
 from fairscreen.db.uow import UnitOfWork
-from fairscreen.identity.policy import Actor, require_staff
+from fairscreen.identity.policy import Actor, may_see_personal_data, require_staff
 from fairscreen.rating.models import RatingReport
 from fairscreen.shared.errors import Forbidden, InvalidState
+from fairscreen.statements.actions import accounts_by_finding
 from fairscreen.verification.queries import (
     Opener,
     case_findings,
@@ -78,6 +79,7 @@ def report_view(uow: UnitOfWork, actor: Actor, case: Case, row: RatingReport) ->
     sources = sources_by_finding(uow, case.id)
     used = set(row.finding_ids)
     findings = case_findings(uow, case.id)
+    accounts = accounts_by_finding(uow, case.id, may_see_personal_data(actor, case_ref(case)))
     return {
         **report_summary(row),
         "explanation": [dict(e) for e in row.explanation],
@@ -89,6 +91,7 @@ def report_view(uow: UnitOfWork, actor: Actor, case: Case, row: RatingReport) ->
                 "adverse": f.adverse,
                 "status": f.status,
                 "sources": [source_view(s, open_) for s in sources.get(f.id, [])],
+                "candidate_account": accounts.get(f.id, []),
             }
             for f in findings
             if f.id in used

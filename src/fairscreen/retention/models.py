@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fairscreen.db.base import Base
@@ -51,3 +51,24 @@ class ErasureRequest(Base):
     due_at: Mapped[datetime]
     provisional: Mapped[bool] = mapped_column(default=False)
     done_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class OrgRetentionPolicy(Base):
+    """An organisation's shorter retention periods (days); null keeps the pack's period."""
+
+    __tablename__ = "retention_policy"
+
+    org_id: Mapped[str] = mapped_column(ForeignKey("identity_org.id"), primary_key=True)
+    not_hired: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    hired_after_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    abandoned_without_consent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_at: Mapped[datetime]
+
+    def overrides(self) -> dict[str, int]:
+        """Return the periods the organisation set."""
+        values = {
+            "not_hired": self.not_hired,
+            "hired_after_end": self.hired_after_end,
+            "abandoned_without_consent": self.abandoned_without_consent,
+        }
+        return {k: v for k, v in values.items() if v is not None}

@@ -1,13 +1,19 @@
-"""Deletion certificates."""
+"""Deletion certificates and the retention periods in force for an organisation."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from fairscreen.cases.actions import load_case
 from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor
-from fairscreen.retention.models import Tombstone
+from fairscreen.retention.models import OrgRetentionPolicy, Tombstone
+from fairscreen.retention.policy import RetentionPolicy
+from fairscreen.scope.policy import Pack, load_pack
 from fairscreen.shared.errors import NotFound
 
 
@@ -29,3 +35,38 @@ def deletion_certificate(uow: UnitOfWork, *, actor: Actor, case_id: str) -> dict
             "event_chain_sha256": tomb.event_chain_sha256,
             "ledger_index": tomb.ledger_index,
         }
+
+
+def pack_days(pack: Pack | str) -> dict[str, int]:
+    """Return the retention periods a jurisdiction pack sets."""
+    loaded = load_pack(pack) if isinstance(pack, str) else pack
+    return {k: int(v) for k, v in loaded.settings.get("retention_days", {}).items()}
+
+
+def org_overrides(session: Session, org_id: str) -> dict[str, int]:
+    """Return the periods an organisation has shortened (empty if none)."""
+    row = session.get(OrgRetentionPolicy, org_id)
+    return row.overrides() if row else {}
+
+
+def effective_policy(session: Session, org_id: str, pack: Pack | str) -> RetentionPolicy:
+    """Return the periods in force for an organisation's cases under a pack."""
+    days = pack_days(pack)
+    # Only shortening is ever stored, but a pack that later shortened its own period below
+    # an organisation's still wins: the shorter of the two applies.
+    shorter = {k: min(v, days.get(k, v)) for k, v in org_overrides(session, org_id).items()}
+    return RetentionPolicy.from_pack(days, shorter)
+
+
+def describe_policy(session: Session, org: Org) -> dict[str, Any]:
+    """Return the effective policy of an organisation with what it overrides."""
+    policy = effective_policy(session, org.id, org.pack)
+    return {
+        "org_id": org.id,
+        "pack": org.pack,
+        "not_hired": policy.not_hired,
+        "hired_after_end": policy.hired_after_end,
+        "abandoned_without_consent": policy.abandoned_without_consent,
+        "pack_days": asdict(RetentionPolicy.from_pack(pack_days(org.pack))),
+        "overrides": org_overrides(session, org.id),
+    }

@@ -30,7 +30,8 @@ def new_data_key() -> bytes:
 def seal_bytes(aead: AESGCM, plaintext: bytes, aad: bytes) -> Sealed:
     """Encrypt under an AESGCM object (reuse it: building one per call halves throughput)."""
     nonce = os.urandom(NONCE_BYTES)
-    return Sealed(VERSION + nonce + aead.encrypt(nonce, plaintext, aad))
+    # One join, not two concatenations: each `+` copies the whole ciphertext again.
+    return Sealed(b"".join((VERSION, nonce, aead.encrypt(nonce, plaintext, aad))))
 
 
 def open_bytes(aead: AESGCM, sealed: Sealed, aad: bytes) -> bytes:

@@ -31,6 +31,7 @@ class CaseVault:
         self.session = session
         self.keys = keys
         self._aeads: dict[str, AESGCM] = {}
+        self._aads: dict[tuple[str, str], bytes] = {}
 
     def create_key(self, case_id: str, now: datetime) -> None:
         """Create and store the wrapped data key of a new case."""
@@ -53,13 +54,20 @@ class CaseVault:
             self._aeads[case_id] = aead
         return aead
 
+    def _aad(self, case_id: str, field: str) -> bytes:
+        # Formatting and encoding the associated data costs a tenth of sealing 1 KiB.
+        aad = self._aads.get((case_id, field))
+        if aad is None:
+            aad = self._aads[(case_id, field)] = field_aad(case_id, field)
+        return aad
+
     def seal(self, case_id: str, field: str, value: str) -> Sealed:
         """Encrypt a text field of a case."""
-        return seal_bytes(self._aead(case_id), value.encode("utf-8"), field_aad(case_id, field))
+        return seal_bytes(self._aead(case_id), value.encode("utf-8"), self._aad(case_id, field))
 
     def seal_bytes(self, case_id: str, field: str, value: bytes) -> Sealed:
         """Encrypt a binary field (evidence) of a case."""
-        return seal_bytes(self._aead(case_id), value, field_aad(case_id, field))
+        return seal_bytes(self._aead(case_id), value, self._aad(case_id, field))
 
     def open(self, case_id: str, field: str, sealed: Sealed) -> str:
         """Decrypt a text field of a case."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -19,6 +19,8 @@ from fairscreen.consent.queries import granted_categories
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.policy import Actor, access_case_as_investigator
 from fairscreen.ledger.events import append_event
+from fairscreen.matching.actions import check_subject
+from fairscreen.matching.policy import RECORD_KINDS
 from fairscreen.scope.guard import screen_text
 from fairscreen.scope.policy import Pack, load_pack
 from fairscreen.shared.errors import (
@@ -26,6 +28,7 @@ from fairscreen.shared.errors import (
     ConsentWithdrawn,
     ForbiddenCategory,
     ForbiddenContent,
+    IdentityNotMatched,
     InvalidState,
     NotFound,
     OutOfScope,
@@ -78,6 +81,10 @@ class FindingState:
 
     id: str
     status: str
+
+
+# Kinds that are by nature records about a person: they must name whom.
+SUBJECT_REQUIRED = frozenset({"court_record", "criminal_registry", "credit_bureau"})
 
 
 def _screen(text: str) -> tuple[bool, str | None]:
@@ -260,6 +267,7 @@ def do_add_source(
     origin: str,
     supports: bool,
     note: str | None = None,
+    subject: Mapping[str, Any] | None = None,
 ) -> FindingState:
     """Add a source to a finding and recompute its status under the verification rules."""
     refs: dict[str, str] = {}
@@ -277,6 +285,7 @@ def do_add_source(
         check_text(origin, "origin")
         if note:
             check_text(note, "note")
+        matched = _match_subject(uow, case, kind, subject)
         now = uow.app.clock.now()
         source_id = new_id("src")
         with uow.app.vault(uow) as vault:
@@ -289,6 +298,11 @@ def do_add_source(
                 origin_normalised=_origin_hash(vault.lookup_hash, origin),
                 supports=supports,
                 note=vault.seal(case.id, "source.note", note) if note else None,
+                matched_identifiers=(
+                    vault.seal(case.id, "source.matched_identifiers", ",".join(matched))
+                    if matched is not None
+                    else None
+                ),
                 retracted=False,
                 recorded_by=actor.id,
                 recorded_at=now,
@@ -325,6 +339,25 @@ def do_add_source(
             )
         uow.commit()
         return FindingState(finding.id, finding.status)
+
+
+def _match_subject(
+    uow: UnitOfWork, case: Case, kind: str, subject: Mapping[str, Any] | None
+) -> list[str] | None:
+    """Tie a record to the candidate by two identifiers beyond the name, or refuse."""
+    if kind not in RECORD_KINDS:
+        if subject is not None:
+            raise ValidationFailed("Only record sources carry a subject.", field="subject")
+        return None
+    if subject is None:
+        if kind in SUBJECT_REQUIRED:
+            raise IdentityNotMatched(
+                "A record about a person must give the identifiers on the record (name and "
+                "at least two of id_number, date_of_birth, address).",
+                missing=["name", "id_number", "date_of_birth", "address"],
+            )
+        return None
+    return list(check_subject(uow, case, subject).matched)
 
 
 def _origin_hash(lookup_hash: Callable[[str, str], str], origin: str) -> str:

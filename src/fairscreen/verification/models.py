@@ -47,6 +47,8 @@ class Source(Base):
     origin_normalised: Mapped[str] = mapped_column(String(64))
     supports: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[Sealed | None] = mapped_column(SealedBytes, nullable=True)
+    # For record sources: which of the candidate's identifiers matched the record (sealed).
+    matched_identifiers: Mapped[Sealed | None] = mapped_column(SealedBytes, nullable=True)
     retracted: Mapped[bool] = mapped_column(Boolean, default=False)
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime]

@@ -56,6 +56,10 @@ class Opener:
             return vault.open(self.case_id, field, sealed)
 
 
+def _split(text: str | None) -> list[str] | None:
+    return None if text is None else [p for p in text.split(",") if p]
+
+
 def source_view(source: Source, open_: Opener) -> dict[str, Any]:
     """Return one source as the viewer may see it."""
     return {
@@ -64,6 +68,9 @@ def source_view(source: Source, open_: Opener) -> dict[str, Any]:
         "origin": open_("source.origin", source.origin),
         "supports": source.supports,
         "note": open_("source.note", source.note),
+        "matched_identifiers": _split(
+            open_("source.matched_identifiers", source.matched_identifiers)
+        ),
         "retracted": source.retracted,
         "recorded_at": source.recorded_at.isoformat(),
     }

@@ -10,16 +10,25 @@ from fastapi.staticfiles import StaticFiles
 import fairscreen
 from fairscreen.bootstrap import App
 from fairscreen.web import errors
+from fairscreen.web.api import audit as audit_api
 from fairscreen.web.api import candidate, cases, meta
 from fairscreen.web.api import consent as consent_api
+from fairscreen.web.api import evidence as evidence_api
+from fairscreen.web.api import feedback as feedback_api
 from fairscreen.web.api import findings as findings_api
 from fairscreen.web.api import ledger as ledger_api
+from fairscreen.web.api import matching as matching_api
+from fairscreen.web.api import privacy as privacy_api
 from fairscreen.web.api import ratings as ratings_api
+from fairscreen.web.api import regulator as regulator_api
 from fairscreen.web.api import retention as retention_api
+from fairscreen.web.api import statements as statements_api
 from fairscreen.web.api import webhooks as webhooks_api
 from fairscreen.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from fairscreen.web.pages import candidate as candidate_pages
 from fairscreen.web.pages import public, staff
 from fairscreen.web.pages import rating as rating_pages
+from fairscreen.web.pages import regulator as regulator_pages
 from fairscreen.web.rendering import render_error
 
 API_ROUTERS = [meta.router, cases.router, candidate.router]
@@ -29,7 +38,16 @@ PAGE_ROUTERS = [public.router, staff.router]
 API_ROUTERS.extend([findings_api.router, ratings_api.router])
 API_ROUTERS.append(retention_api.router)
 API_ROUTERS.append(webhooks_api.router)
+API_ROUTERS.append(privacy_api.router)
+API_ROUTERS.append(audit_api.router)
+API_ROUTERS.append(statements_api.router)
+API_ROUTERS.append(matching_api.router)
+API_ROUTERS.append(feedback_api.router)
+API_ROUTERS.append(evidence_api.router)
 PAGE_ROUTERS.append(rating_pages.router)
+PAGE_ROUTERS.append(candidate_pages.router)
+API_ROUTERS.append(regulator_api.router)
+PAGE_ROUTERS.append(regulator_pages.router)
 
 
 def create_app(app: App | None = None) -> FastAPI:
@@ -59,6 +77,6 @@ def create_app(app: App | None = None) -> FastAPI:
         name="static",
     )
     errors.install(web)
-    web.add_middleware(BodyLimitMiddleware)
+    web.add_middleware(BodyLimitMiddleware, overrides={"/evidence": 10 * 1024 * 1024 + 64 * 1024})
     web.add_middleware(SecurityHeadersMiddleware)
     return web

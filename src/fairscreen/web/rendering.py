@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from fairscreen.shared.errors import Forbidden
 from fairscreen.web.i18n import HTML_LANG, pick_lang, t
+from fairscreen.web.l10n import format_when, translator
 
 CSRF_COOKIE = "fs_csrf"
 
@@ -57,6 +58,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
             lang=lang,
             html_lang=HTML_LANG[lang],
             t=lambda key: t(key, lang),
+            _=translator(lang),
+            when=lambda value, with_time=True: format_when(value, lang, with_time=with_time),
             csrf=csrf,
             actor=context.pop("actor", None),
             **context,
@@ -78,4 +81,12 @@ def render_error(request: Request, status: int, code: str, message: str) -> HTML
     heading = t("not_found", lang) if status == 404 else t("error", lang)
     if status == 404:
         message = t("not_found_text", lang)
-    return render(request, "error.html", status=status, heading=heading, message=message, code=code)
+    return render(
+        request,
+        "error.html",
+        status=status,
+        status_code=status,
+        heading=heading,
+        message=message,
+        code=code,
+    )

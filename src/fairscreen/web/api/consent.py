@@ -24,7 +24,7 @@ class ConsentIn(Body):
     categories: Annotated[list[Code], Field(max_length=50)]
     separate_consent: Annotated[list[Code], Field(max_length=50)] = []
     lang: Lang | None = None
-    # The candidate's own identifiers for record matching; accepted here, stored elsewhere.
+    # The candidate's own identifiers, used only to match records (as /candidate/identifiers).
     identifiers: dict[str, Any] | None = None
 
 
@@ -53,6 +53,7 @@ def sign_consent(
         separate_consent=body.separate_consent,
         lang=body.lang,
         evidence=_evidence(request),
+        identifiers=body.identifiers,
     )
 
 

@@ -29,11 +29,21 @@ class FindingIn(Body):
     fact_date: date | None = None
 
 
+class SubjectIn(Body):
+    """The identifiers of the person a record is about, as the record gives them."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    id_number: Annotated[str, Field(max_length=40)] | None = None
+    date_of_birth: Annotated[str, Field(max_length=20)] | None = None
+    address: Annotated[str, Field(max_length=300)] | None = None
+
+
 class SourceIn(Body):
     kind: Code
     origin: Annotated[str, Field(min_length=1, max_length=500)]
     supports: bool
     note: Annotated[str, Field(max_length=4000)] | None = None
+    subject: SubjectIn | None = None
 
 
 @router.post(
@@ -75,6 +85,7 @@ def add_source(finding_id: str, body: SourceIn, app: AppDep, actor: StaffDep) ->
         origin=body.origin,
         supports=body.supports,
         note=body.note or None,
+        subject=body.subject.model_dump(exclude_none=True) if body.subject else None,
     )
     return {"finding": {"id": state.id, "status": state.status}}
 

@@ -8,11 +8,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import AwareDatetime, Field
 
-from fairscreen.retention import actions, queries
+from fairscreen.retention import actions, lifecycle, queries
 from fairscreen.web.api.common import Body, errors
 from fairscreen.web.deps import AppDep, CandidateDep, StaffDep
 
 router = APIRouter(tags=["retention"])
+
+
+Days = Annotated[int, Field(ge=0, le=36500)]
+
+
+class RetentionPolicyIn(Body):
+    not_hired: Days | None = None
+    hired_after_end: Days | None = None
+    abandoned_without_consent: Days | None = None
 
 
 class HoldIn(Body):
@@ -52,3 +61,19 @@ def release_hold(hold_id: str, app: AppDep, actor: StaffDep) -> dict[str, Any]:
 def deletion_certificate(case_id: str, app: AppDep, actor: StaffDep) -> dict[str, Any]:
     """The certificate proving a case's data was destroyed (no personal data)."""
     return queries.deletion_certificate(app.reader(), actor=actor, case_id=case_id)
+
+
+@router.put("/organizations/{org_id}/retention-policy", responses=errors(401, 403, 404))
+def set_retention_policy(
+    org_id: str, body: RetentionPolicyIn, app: AppDep, actor: StaffDep
+) -> dict[str, Any]:
+    """Shorten the pack's retention periods for your organisation (admin); absent: the pack's."""
+    return lifecycle.do_set_retention_policy(
+        app.uow(), actor=actor, org_id=org_id, days=body.model_dump()
+    )
+
+
+@router.get("/organizations/{org_id}/retention-policy", responses=errors(401, 403, 404))
+def get_retention_policy(org_id: str, app: AppDep, actor: StaffDep) -> dict[str, Any]:
+    """The retention periods in force for your organisation's cases."""
+    return lifecycle.get_retention_policy(app.reader(), actor=actor, org_id=org_id)

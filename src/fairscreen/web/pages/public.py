@@ -1,4 +1,4 @@
-"""Public pages: home, sign-in, the candidate's entry from the invitation link."""
+"""Public pages: home and sign-in (the candidate's pages are in `pages.candidate`)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from fairscreen.cases.actions import authenticate_candidate
-from fairscreen.consent.queries import candidate_case
 from fairscreen.identity.actions import do_sign_in, do_sign_out
 from fairscreen.shared.errors import Unauthenticated
-from fairscreen.web.deps import CANDIDATE_COOKIE, SESSION_COOKIE, AppDep, optional_actor
+from fairscreen.web.deps import SESSION_COOKIE, AppDep, optional_actor
 from fairscreen.web.i18n import pick_lang, t
 from fairscreen.web.rendering import check_csrf, render
 
@@ -70,29 +68,3 @@ def logout(request: Request, app: AppDep, csrf: Annotated[str, Form()] = "") -> 
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
-
-
-@router.get("/c/{token}", response_class=HTMLResponse)
-def candidate_entry(token: str, request: Request, app: AppDep) -> Response:  # noqa: ARG001
-    """Open the candidate's page from the invitation link (the token moves into a cookie)."""
-    actor = authenticate_candidate(app.reader(), token)
-    response = RedirectResponse("/candidate", status_code=303)
-    response.set_cookie(
-        CANDIDATE_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=app.settings.secure_cookies,
-        max_age=30 * 86400,
-    )
-    del actor
-    return response
-
-
-@router.get("/candidate", response_class=HTMLResponse)
-def candidate_page(request: Request, app: AppDep) -> Response:
-    actor = optional_actor(request, app)
-    if actor is None or actor.kind != "candidate":
-        raise Unauthenticated("Open the link from your invitation again.")
-    case = candidate_case(app.reader(), actor=actor, lang=pick_lang(request))
-    return render(request, "candidate.html", case=case)

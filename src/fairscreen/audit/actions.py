@@ -1,0 +1,149 @@
+"""Recording voluntary demographics, and computing the bias audit."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from fairscreen.audit.models import Demographics
+from fairscreen.audit.policy import Outcome, audit, validate_answers
+from fairscreen.cases.actions import load_case
+from fairscreen.cases.models import Case
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.models import Org
+from fairscreen.identity.policy import Actor
+from fairscreen.ledger.events import append_event
+from fairscreen.ledger.models import LedgerEvent
+from fairscreen.privacy.records import access_org_records
+from fairscreen.rating.models import RatingReport
+from fairscreen.rating.policy import load_rules
+from fairscreen.shared.errors import Forbidden, ValidationFailed
+
+ADVERSE = {"yellow", "red"}
+
+
+def do_record_demographics(
+    uow: UnitOfWork, *, actor: Actor, consent: bool, answers: dict[str, Any]
+) -> None:
+    """Keep the candidate's voluntary answers, sealed and apart from the case file."""
+    if actor.kind != "candidate" or actor.case_id is None:
+        raise Forbidden()
+    if consent is not True:
+        raise ValidationFailed(
+            "These answers are optional; give them only with your separate consent.",
+            field="consent",
+        )
+    clean = validate_answers(answers)
+    with uow:
+        case = load_case(uow.session, actor, actor.case_id)
+        with uow.app.vault(uow) as vault:
+            sealed = vault.seal(case.id, "audit_demographics.answers", json.dumps(clean))
+        row = uow.session.get(Demographics, case.id)
+        now = uow.app.clock.now()
+        if row is None:
+            uow.session.add(
+                Demographics(
+                    case_id=case.id, org_id=case.employer_org_id, answers=sealed, consented_at=now
+                )
+            )
+        else:
+            row.answers, row.consented_at = sealed, now
+        append_event(
+            uow.session,
+            type="demographics.volunteered",
+            actor=actor.ref,
+            at=now,
+            case_id=case.id,
+            org_id=case.employer_org_id,
+            data={},
+        )
+        uow.commit()
+
+
+def _decisions(uow: UnitOfWork, case_ids: list[str]) -> dict[str, str]:
+    # Decisions are read from the ledger, where every decision is recorded with its outcome.
+    out: dict[str, str] = {}
+    for case_id, body in uow.session.execute(
+        select(LedgerEvent.case_id, LedgerEvent.body)
+        .where(LedgerEvent.type == "decision.recorded", LedgerEvent.case_id.in_(case_ids))
+        .order_by(LedgerEvent.idx)
+    ):
+        outcome = json.loads(body).get("data", {}).get("outcome")
+        if outcome:
+            out[str(case_id)] = str(outcome)
+    return out
+
+
+def bias_audit(
+    uow: UnitOfWork, *, actor: Actor, org_id: str, start: date | None, end: date | None
+) -> dict[str, Any]:
+    """Compute the publishable bias-audit summary of an organisation over a period."""
+    end = end or uow.app.clock.now().date()
+    start = start or end - timedelta(days=365)
+    if start > end:
+        raise ValidationFailed("'from' must not be after 'to'.", field="from")
+    since = datetime.combine(start, time.min, tzinfo=UTC)
+    until = datetime.combine(end, time.max, tzinfo=UTC)
+    with uow:
+        org = access_org_records(actor, uow.session.get(Org, org_id))
+        rows = list(
+            uow.session.execute(
+                select(Demographics.case_id, Demographics.answers)
+                .join(Case, Case.id == Demographics.case_id)
+                .where(
+                    Demographics.org_id == org.id,
+                    Case.created_at >= since,
+                    Case.created_at <= until,
+                    Demographics.answers.is_not(None),
+                )
+            )
+        )
+        case_ids = [r.case_id for r in rows]
+        latest = (
+            select(RatingReport.case_id, func.max(RatingReport.version).label("v"))
+            .where(RatingReport.case_id.in_(case_ids))
+            .group_by(RatingReport.case_id)
+            .subquery()
+        )
+        ratings = dict(
+            uow.session.execute(
+                select(RatingReport.case_id, RatingReport.rating).join(
+                    latest,
+                    (latest.c.case_id == RatingReport.case_id)
+                    & (latest.c.v == RatingReport.version),
+                )
+            )
+            .tuples()
+            .all()
+        )
+        decisions = _decisions(uow, case_ids)
+        outcomes = []
+        with uow.app.vault(uow) as vault:
+            for case_id, sealed in rows:
+                if case_id not in ratings or sealed is None:
+                    continue  # no report yet: nothing the rating decided
+                groups = json.loads(vault.open(case_id, "audit_demographics.answers", sealed))
+                decision = decisions.get(case_id)
+                outcomes.append(
+                    Outcome(
+                        groups,
+                        ratings[case_id] in ADVERSE,
+                        None if decision is None else decision == "reject",
+                    )
+                )
+        rules = load_rules()
+        return {
+            "organisation": org.id,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "generated_at": uow.app.clock.now().isoformat(),
+            "rules_version": rules.version,
+            "rules_sha256": rules.sha256,
+            "cases": len(outcomes),
+            "groups": audit(outcomes),
+            "method": "impact ratio = favourable-outcome rate of the group / that of the "
+            "most favoured group; flag under 0.80; groups under 2% excluded",
+        }

@@ -1,0 +1,365 @@
+"""Compliance figures for regulators: one aggregate query per figure family, no personal data."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from fairscreen.cases.models import Case
+from fairscreen.compliance.actions import refusal_counts
+from fairscreen.compliance.policy import DESTRUCTION_GRACE, Period
+from fairscreen.consent.models import ConsentRecord
+from fairscreen.identity.models import Org
+from fairscreen.identity.policy import (
+    Actor,
+    CaseRef,
+    OrgRef,
+    access_org_as_regulator,
+    access_org_compliance,
+)
+from fairscreen.ledger import checkpoints
+from fairscreen.ledger import queries as ledger_queries
+from fairscreen.ledger.events import events_of_case, iso
+from fairscreen.ledger.models import LedgerEvent
+from fairscreen.rating.models import RatingReport
+from fairscreen.retention.models import ErasureRequest, LegalHold
+from fairscreen.shared.errors import Forbidden, NotFound
+from fairscreen.verification.models import Finding
+
+if TYPE_CHECKING:
+    from fairscreen.bootstrap import App
+
+Figures = dict[str, Any]
+CONSENT_EVENTS = {
+    "consent.signed": "signed",
+    "consent.refused": "refused",
+    "consent.withdrawn": "withdrawn",
+}
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What every figure family is asked about: one organisation, a period, and now."""
+
+    org: OrgRef
+    period: Period
+    now: datetime
+
+
+def org_ref(org: Org) -> OrgRef:
+    """Return what access checks need of an organisation."""
+    return OrgRef(org.id, org.kind, org.regulator_id)
+
+
+def _of_org(org: OrgRef) -> ColumnElement[bool]:
+    """Select the organisation's cases: as the employer, or as the agency doing the check."""
+    if org.kind == "agency":
+        return Case.agency_org_id == org.id
+    return Case.employer_org_id == org.id
+
+
+def _in(column: Any, period: Period) -> ColumnElement[bool]:
+    return and_(column >= period.since, column < period.until)
+
+
+def _hold_in_force(now: datetime) -> ColumnElement[bool]:
+    return and_(
+        LegalHold.released_at.is_(None),
+        or_(LegalHold.ends_at.is_(None), LegalHold.ends_at > now),
+    )
+
+
+def cases_by_state(session: Session, ask: Ask) -> Figures:
+    """Count the cases opened in the period by their current state."""
+    org, period = ask.org, ask.period
+    rows = session.execute(
+        select(Case.status, func.count())
+        .where(_of_org(org), _in(Case.created_at, period))
+        .group_by(Case.status)
+    )
+    by_state = {str(status): int(n) for status, n in rows}
+    return {"total": sum(by_state.values()), "by_state": dict(sorted(by_state.items()))}
+
+
+def consent(session: Session, ask: Ask) -> Figures:
+    """Count findings collected without a signed consent (must be 0) and consent decisions."""
+    org, period = ask.org, ask.period
+    has_finding = exists().where(Finding.case_id == Case.id)
+    signed = exists().where(ConsentRecord.case_id == Case.id, ConsentRecord.decision == "signed")
+    gaps = session.scalar(
+        select(func.count())
+        .select_from(Case)
+        .where(_of_org(org), _in(Case.created_at, period), has_finding, ~signed)
+    )
+    # Decisions are counted from the ledger: the consent rows go when a case is destroyed.
+    rows = session.execute(
+        select(LedgerEvent.type, func.count())
+        .join(Case, Case.id == LedgerEvent.case_id)
+        .where(
+            _of_org(org),
+            LedgerEvent.type.in_(list(CONSENT_EVENTS)),
+            _in(LedgerEvent.at, period),
+        )
+        .group_by(LedgerEvent.type)
+    )
+    counts = dict.fromkeys(CONSENT_EVENTS.values(), 0)
+    for event_type, n in rows:
+        counts[CONSENT_EVENTS[str(event_type)]] = int(n)
+    return {"cases_with_findings_without_consent": int(gaps or 0), **counts}
+
+
+def findings_by_status(session: Session, ask: Ask) -> Figures:
+    """Count the findings recorded in the period by verification status."""
+    org, period = ask.org, ask.period
+    rows = session.execute(
+        select(Finding.status, func.count())
+        .join(Case, Case.id == Finding.case_id)
+        .where(_of_org(org), _in(Finding.recorded_at, period))
+        .group_by(Finding.status)
+    )
+    counts = {"verified": 0, "unverified": 0, "inconclusive": 0}
+    for status, n in rows:
+        counts[str(status)] = int(n)
+    return counts
+
+
+def reports(session: Session, ask: Ask) -> Figures:
+    """Count the cases' latest report versions released in the period by rating and rules."""
+    org, period = ask.org, ask.period
+    latest = (
+        select(RatingReport.case_id, func.max(RatingReport.version).label("version"))
+        .join(Case, Case.id == RatingReport.case_id)
+        .where(_of_org(org))
+        .group_by(RatingReport.case_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(RatingReport.rating, RatingReport.rules_version, func.count())
+        .join(
+            latest,
+            and_(
+                RatingReport.case_id == latest.c.case_id,
+                RatingReport.version == latest.c.version,
+            ),
+        )
+        .where(_in(RatingReport.released_at, period))
+        .group_by(RatingReport.rating, RatingReport.rules_version)
+    )
+    by_rating = dict.fromkeys(("green", "blue", "yellow", "red"), 0)
+    by_rules: dict[str, dict[str, int]] = {}
+    for rating, rules_version, n in rows:
+        by_rating[str(rating)] = by_rating.get(str(rating), 0) + int(n)
+        by_rules.setdefault(str(rules_version), {})[str(rating)] = int(n)
+    return {
+        "total": sum(by_rating.values()),
+        "by_rating": by_rating,
+        "by_rules_version": dict(sorted(by_rules.items())),
+    }
+
+
+def erasure(session: Session, ask: Ask) -> Figures:
+    """Count the erasure requests of the period: done on time, done late, pending, overdue."""
+    org, period, now = ask.org, ask.period, ask.now
+    on_time = and_(
+        ErasureRequest.done_at.is_not(None), ErasureRequest.done_at <= ErasureRequest.due_at
+    )
+    late = and_(ErasureRequest.done_at.is_not(None), ErasureRequest.done_at > ErasureRequest.due_at)
+    open_ = ErasureRequest.done_at.is_(None)
+    row = session.execute(
+        select(
+            func.count(),
+            func.count().filter(on_time),
+            func.count().filter(late),
+            func.count().filter(open_),
+            func.count().filter(and_(open_, ErasureRequest.due_at < now)),
+        )
+        .select_from(ErasureRequest)
+        .join(Case, Case.id == ErasureRequest.case_id)
+        .where(_of_org(org), _in(ErasureRequest.requested_at, period))
+    ).one()
+    total, done_on_time, done_late, pending, overdue = (int(v or 0) for v in row)
+    return {
+        "requests": total,
+        "done_on_time": done_on_time,
+        "done_late": done_late,
+        "pending": pending,
+        "overdue": overdue,
+        "on_time_rate": round(done_on_time / total, 4) if total else None,
+    }
+
+
+def retention(session: Session, ask: Ask) -> Figures:
+    """Count destructions overdue (must be 0) and legal holds in force, whatever the period."""
+    org, now = ask.org, ask.now
+    held = exists().where(LegalHold.case_id == Case.id, _hold_in_force(now))
+    overdue = session.scalar(
+        select(func.count())
+        .select_from(Case)
+        .where(
+            _of_org(org),
+            Case.destroy_due_at < now - DESTRUCTION_GRACE,
+            Case.status != "destroyed",
+            ~held,
+        )
+    )
+    holds = session.scalar(
+        select(func.count())
+        .select_from(LegalHold)
+        .join(Case, Case.id == LegalHold.case_id)
+        .where(_of_org(org), _hold_in_force(now))
+    )
+    return {"destructions_overdue": int(overdue or 0), "legal_holds_in_force": int(holds or 0)}
+
+
+def _feedback(name: str) -> Callable[..., Any] | None:
+    """Return a function of the feedback module if it is there yet (built alongside)."""
+    try:
+        module = importlib.import_module("fairscreen.feedback.queries")
+        function: Callable[..., Any] = getattr(module, name)
+    except (ImportError, AttributeError):
+        return None
+    return function
+
+
+def decisions(session: Session, ask: Ask) -> Figures:
+    """Count adverse decisions taken too early or during a dispute (must be 0)."""
+    org = ask.org
+    early = _feedback("decisions_before_waiting_or_during_dispute")
+    if early is None:
+        return {"available": False}
+    value = early(session, org.id)
+    count = len(value) if isinstance(value, list | tuple | set) else int(value)
+    return {"available": True, "adverse_before_waiting_or_during_dispute": count}
+
+
+def desk(session: Session, ask: Ask) -> Figures:
+    """Return disputes and complaints: counts, on-time rate, median days, outcomes, satisfaction."""
+    org, period = ask.org, ask.period
+    figures = _feedback("desk_figures")
+    if figures is None:
+        return {"available": False}
+    result = dict(figures(session, org.id, period.since, period.until))
+    return {"available": True, **result}
+
+
+SQL_FAMILIES: dict[str, Callable[[Session, Ask], Figures]] = {
+    "cases": cases_by_state,
+    "consent": consent,
+    "findings": findings_by_status,
+    "reports": reports,
+    "erasure": erasure,
+    "retention": retention,
+    "decisions": decisions,
+    "feedback": desk,
+}
+
+
+def _load_org(session: Session, org_id: str) -> OrgRef | None:
+    org = session.get(Org, org_id)
+    return org_ref(org) if org is not None else None
+
+
+def figures_of(app: App, org: OrgRef, period: Period) -> Figures:
+    """Build every figure family of one organisation for the period."""
+    now = app.clock.now()
+    with app.reader() as uow:
+        result: Figures = {
+            name: family(uow.session, Ask(org, period, now))
+            for name, family in SQL_FAMILIES.items()
+        }
+    result["refusals"] = refusal_counts(
+        app.reader(), org_id=org.id, since=period.since, until=period.until
+    )
+    return {"org_id": org.id, "kind": org.kind, "period": period.as_dict(), **result}
+
+
+def org_compliance(
+    app: App, *, actor: Actor, org_id: str, period: Period, as_regulator: bool = True
+) -> Figures:
+    """Return an organisation's figures to its regulator (or, if allowed, its own admin)."""
+    with app.reader() as uow:
+        found = _load_org(uow.session, org_id)
+    check = access_org_as_regulator if as_regulator else access_org_compliance
+    return figures_of(app, check(actor, found), period)
+
+
+def regulated_orgs(app: App, *, actor: Actor, period: Period) -> Figures:
+    """Return the organisations under the actor's authority, each with headline figures."""
+    if actor.kind != "staff" or actor.role != "regulator" or actor.org_kind != "regulator":
+        raise Forbidden("This is for the regulator's inspectors.")
+    now = app.clock.now()
+    items = []
+    with app.reader() as uow:
+        orgs = uow.session.scalars(
+            select(Org).where(Org.regulator_id == actor.org_id).order_by(Org.name, Org.id)
+        ).all()
+        for org in orgs:
+            ask = Ask(access_org_as_regulator(actor, org_ref(org)), period, now)
+            cases = cases_by_state(uow.session, ask)
+            gaps = consent(uow.session, ask)["cases_with_findings_without_consent"]
+            kept = retention(uow.session, ask)
+            items.append(
+                {
+                    "id": org.id,
+                    "name": org.name,
+                    "kind": org.kind,
+                    "cases": cases["total"],
+                    "cases_with_findings_without_consent": gaps,
+                    **kept,
+                }
+            )
+    return {"period": period.as_dict(), "items": items}
+
+
+def _case_as_regulator(session: Session, actor: Actor, case_id: str) -> CaseRef:
+    """Allow a regulator over the case's employer or agency; anyone else gets nothing."""
+    if actor.kind != "staff" or actor.role != "regulator" or actor.org_kind != "regulator":
+        raise Forbidden("This is for the regulator's inspectors.")
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound()
+    for org_id in (case.employer_org_id, case.agency_org_id):
+        org = _load_org(session, org_id) if org_id else None
+        if org is not None and org.regulator_id == actor.org_id:
+            return CaseRef(case.id, case.employer_org_id, case.agency_org_id)
+    raise NotFound()
+
+
+def case_timeline(app: App, *, actor: Actor, case_id: str) -> Figures:
+    """Return a case's events, each with its inclusion proof against the latest checkpoint."""
+    with app.reader() as uow:
+        _case_as_regulator(uow.session, actor, case_id)
+    checkpoint = checkpoints.latest_or_sign(app)
+    size = int(checkpoint.size)
+    with app.reader() as uow:
+        events = []
+        for event in events_of_case(uow.session, case_id):
+            if event.idx >= size:
+                continue  # appended after the checkpoint; the next one will include it
+            proof = ledger_queries.inclusion(uow.session, int(event.idx), size)
+            events.append(
+                {
+                    "index": int(event.idx),
+                    "type": event.type,
+                    "at": iso(event.at),
+                    "event": json.loads(event.body),
+                    "leaf_hash": proof["leaf_hash"],
+                    "inclusion_proof": proof["path"],
+                }
+            )
+    return {
+        "case_id": case_id,
+        "checkpoint": {
+            "size": size,
+            "root_hash": bytes(checkpoint.root_hash).hex(),
+            "note": checkpoint.note,
+        },
+        "events": events,
+    }

@@ -1,0 +1,210 @@
+"""Read-only views of the desk and the decision, and the figures kept for the regulator."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from fairscreen.cases.actions import case_ref
+from fairscreen.cases.models import Case
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.feedback.models import FeedbackDecision, FeedbackItem, FeedbackNotice
+from fairscreen.feedback.policy import load_reasons
+from fairscreen.identity.models import User
+from fairscreen.identity.policy import Actor, may_see_personal_data, require_staff
+from fairscreen.shared.clock import as_utc
+from fairscreen.shared.errors import Forbidden, ValidationFailed
+from fairscreen.verification.queries import Opener
+
+OPEN = ("open", "in_review")
+STATUSES = ("open", "in_review", "resolved")
+
+
+def decision_reasons() -> dict[str, Any]:
+    """Return the published list of decision reasons."""
+    return load_reasons().published()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return as_utc(value).isoformat() if value is not None else None
+
+
+def _owner_names(session: Session, items: list[FeedbackItem]) -> dict[str, str]:
+    ids = sorted({i.owner_id for i in items})
+    if not ids:
+        return {}
+    return {u.id: u.name for u in session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def item_view(
+    item: FeedbackItem, owner_name: str | None, now: datetime, open_: Opener | None = None
+) -> dict[str, Any]:
+    """Return one dispute or complaint; its texts only for a viewer who may see them."""
+    view: dict[str, Any] = {
+        "id": item.id,
+        "kind": item.kind,
+        "case_id": item.case_id,
+        "status": item.status,
+        "owner": item.owner_id,
+        "owner_name": owner_name,
+        "opened_at": _iso(item.opened_at),
+        "due_at": _iso(item.due_at),
+        "provisional": item.provisional,
+        "overdue": item.status in OPEN and as_utc(item.due_at) < now,
+        "finding_id": item.finding_id,
+        "category": item.category,
+        "closed_at": _iso(item.closed_at),
+        "outcome": item.outcome,
+        "report_version": item.report_version,
+        "escalated": item.escalated_at is not None,
+        "satisfaction": item.satisfaction_score,
+    }
+    if open_ is not None:
+        view["statement"] = open_(f"{item.kind}.statement", item.statement)
+        field = "dispute.note" if item.kind == "dispute" else "complaint.answer"
+        view["answer"] = open_(field, item.answer)
+    return view
+
+
+def candidate_items(uow: UnitOfWork, *, actor: Actor, kind: str) -> list[dict[str, Any]]:
+    """Return the candidate's own disputes or complaints, with owner and due date."""
+    if actor.kind != "candidate" or actor.case_id is None:
+        raise Forbidden("This is for the candidate, through the invitation link.")
+    with uow:
+        case = uow.session.get(Case, actor.case_id)
+        items = list(
+            uow.session.scalars(
+                select(FeedbackItem)
+                .where(FeedbackItem.case_id == actor.case_id, FeedbackItem.kind == kind)
+                .order_by(FeedbackItem.opened_at, FeedbackItem.id)
+            )
+        )
+        names = _owner_names(uow.session, items)
+        open_ = Opener(uow, actor, case) if case is not None else None
+        now = uow.app.clock.now()
+        return [item_view(i, names.get(i.owner_id), now, open_) for i in items]
+
+
+def staff_items(
+    uow: UnitOfWork, *, actor: Actor, kind: str, status: str | None = None
+) -> list[dict[str, Any]]:
+    """Return the items the actor's organisation owns, overdue first, then by due date."""
+    require_staff(actor, "admin", "employer", "investigator")
+    if status is not None and status not in STATUSES:
+        raise ValidationFailed(f"status must be one of {', '.join(STATUSES)}.", field="status")
+    with uow:
+        query = select(FeedbackItem).where(
+            FeedbackItem.kind == kind, FeedbackItem.owner_org_id == actor.org_id
+        )
+        if status:
+            query = query.where(FeedbackItem.status == status)
+        items = list(uow.session.scalars(query))
+        names = _owner_names(uow.session, items)
+        now = uow.app.clock.now()
+        views = [item_view(i, names.get(i.owner_id), now) for i in items]
+        views.sort(key=lambda v: (not v["overdue"], v["status"] == "resolved", v["due_at"]))
+        return views
+
+
+def decision_view(row: FeedbackDecision) -> dict[str, Any]:
+    """Return a decision without personal data."""
+    return {
+        "id": row.id,
+        "outcome": row.outcome,
+        "reasons": list(row.reasons),
+        "report_version": row.report_version,
+        "employment_end": row.employment_end.isoformat() if row.employment_end else None,
+        "decided_by": row.decided_by,
+        "decided_at": _iso(row.decided_at),
+    }
+
+
+def case_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
+    """Return the disputes, complaints, waiting period and decision of a case file."""
+    session = uow.session
+    items = list(
+        session.scalars(
+            select(FeedbackItem)
+            .where(FeedbackItem.case_id == case.id)
+            .order_by(FeedbackItem.opened_at, FeedbackItem.id)
+        )
+    )
+    names = _owner_names(session, items)
+    now = uow.app.clock.now()
+    open_ = Opener(uow, actor, case) if may_see_personal_data(actor, case_ref(case)) else None
+    decision = session.scalar(select(FeedbackDecision).where(FeedbackDecision.case_id == case.id))
+    notice = session.scalar(
+        select(FeedbackNotice)
+        .where(FeedbackNotice.case_id == case.id)
+        .order_by(FeedbackNotice.report_version.desc())
+        .limit(1)
+    )
+    return {
+        "disputes": [
+            item_view(i, names.get(i.owner_id), now, open_) for i in items if i.kind == "dispute"
+        ],
+        "complaints": [
+            item_view(i, names.get(i.owner_id), now, open_) for i in items if i.kind == "complaint"
+        ],
+        "decision": decision_view(decision) if decision else None,
+        "waiting_ends_at": _iso(notice.waiting_ends_at) if notice else None,
+    }
+
+
+def _figures(items: list[FeedbackItem]) -> dict[str, Any]:
+    closed = [i for i in items if i.closed_at is not None]
+    on_time = [i for i in closed if as_utc(i.closed_at) <= as_utc(i.due_at)]  # type: ignore[arg-type]
+    days = [
+        (as_utc(i.closed_at) - as_utc(i.opened_at)).total_seconds() / 86400  # type: ignore[arg-type]
+        for i in closed
+    ]
+    outcomes: dict[str, int] = {}
+    for i in closed:
+        outcomes[i.outcome or "none"] = outcomes.get(i.outcome or "none", 0) + 1
+    scores = [i.satisfaction_score for i in items if i.satisfaction_score is not None]
+    return {
+        "count": len(items),
+        "closed": len(closed),
+        "open": len(items) - len(closed),
+        "on_time_rate": round(len(on_time) / len(closed), 4) if closed else None,
+        "median_days_to_close": round(statistics.median(days), 2) if days else None,
+        "outcomes": outcomes,
+        "satisfaction_average": round(statistics.fmean(scores), 2) if scores else None,
+        "satisfaction_count": len(scores),
+    }
+
+
+def desk_figures(session: Session, org_id: str, since: datetime, until: datetime) -> dict[str, Any]:
+    """Return the desk's figures for items opened in [since, until) on an org's cases."""
+    rows = list(
+        session.scalars(
+            select(FeedbackItem).where(
+                or_(FeedbackItem.employer_org_id == org_id, FeedbackItem.owner_org_id == org_id),
+                FeedbackItem.opened_at >= since,
+                FeedbackItem.opened_at < until,
+            )
+        )
+    )
+    return {
+        "disputes": _figures([r for r in rows if r.kind == "dispute"]),
+        "complaints": _figures([r for r in rows if r.kind == "complaint"]),
+    }
+
+
+def decisions_before_waiting_or_during_dispute(session: Session, org_id: str) -> int:
+    """Count adverse decisions taken in the waiting period or with a dispute open (always 0)."""
+    rows = session.scalars(
+        select(FeedbackDecision).where(
+            FeedbackDecision.org_id == org_id, FeedbackDecision.outcome == "reject"
+        )
+    )
+    return sum(
+        1
+        for d in rows
+        if d.open_disputes > 0
+        or (d.waiting_ends_at is not None and as_utc(d.decided_at) < as_utc(d.waiting_ends_at))
+    )
