@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -21,7 +20,7 @@ from fairscreen.mail.backends import Message
 from fairscreen.scope.models import Position
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import NotFound, Unauthenticated, ValidationFailed
-from fairscreen.shared.ids import new_id, new_secret
+from fairscreen.shared.ids import new_id, new_secret, secret_hash
 
 CANDIDATE_TOKEN_PREFIX = "fsc_"
 
@@ -81,10 +80,6 @@ def _clean_email(email: str) -> str:
             "Give a valid e-mail address for the candidate.", field="candidate.email"
         )
     return f"{local}@{domain.lower()}"
-
-
-def _sha(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def do_open_case(
@@ -186,7 +181,7 @@ def _issue_token(uow: UnitOfWork, case: Case) -> str:
         CandidateToken(
             id=token_id,
             case_id=case.id,
-            secret_hash=_sha(secret),
+            secret_hash=secret_hash(secret),
             created_at=created,
             expires_at=created + timedelta(days=days),
         )
@@ -210,7 +205,7 @@ def authenticate_candidate(uow: UnitOfWork, presented: str) -> Actor:
     token_id, _, secret = presented[len(CANDIDATE_TOKEN_PREFIX) :].partition(".")
     with uow:
         row = uow.session.get(CandidateToken, token_id)
-        if row is None or not hmac.compare_digest(row.secret_hash, _sha(secret)):
+        if row is None or not hmac.compare_digest(row.secret_hash, secret_hash(secret)):
             raise Unauthenticated("This link is not valid.")
         if row.revoked_at is not None:
             raise Unauthenticated("This link has been revoked because the check has ended.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,15 +16,11 @@ from fairscreen.identity.models import ApiKey, Org, StaffSession, User
 from fairscreen.identity.policy import ORG_KINDS, ROLES, ROLES_BY_ORG_KIND, Actor, require_staff
 from fairscreen.ledger.events import append_event
 from fairscreen.shared.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
-from fairscreen.shared.ids import new_id, new_secret
+from fairscreen.shared.ids import new_id, new_secret, secret_hash
 
 _hasher = PasswordHasher()
 SESSION_HOURS = 12
 API_KEY_PREFIX = "fsk_"
-
-
-def _sha(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def do_create_org(
@@ -131,7 +126,10 @@ def do_create_api_key(uow: UnitOfWork, *, actor: Actor, user_id: str) -> str:
         secret = new_secret(32)
         uow.session.add(
             ApiKey(
-                id=key_id, user_id=user_id, secret_hash=_sha(secret), created_at=uow.app.clock.now()
+                id=key_id,
+                user_id=user_id,
+                secret_hash=secret_hash(secret),
+                created_at=uow.app.clock.now(),
             )
         )
         append_event(
@@ -182,7 +180,7 @@ def authenticate_api_key(uow: UnitOfWork, presented: str) -> Actor:
         key = uow.session.get(ApiKey, key_id)
         if key is None or key.revoked_at is not None:
             raise Unauthenticated("This API key is unknown or revoked.")
-        if not hmac.compare_digest(key.secret_hash, _sha(secret)):
+        if not hmac.compare_digest(key.secret_hash, secret_hash(secret)):
             raise Unauthenticated("This API key is unknown or revoked.")
         user = uow.session.get(User, key.user_id)
         org = uow.session.get(Org, user.org_id) if user else None
@@ -224,7 +222,7 @@ def do_sign_in(uow: UnitOfWork, *, email: str, password: str) -> SignedIn:
             StaffSession(
                 id=session_id,
                 user_id=user.id,
-                secret_hash=_sha(secret),
+                secret_hash=secret_hash(secret),
                 created_at=now,
                 expires_at=now + timedelta(hours=SESSION_HOURS),
             )
@@ -259,7 +257,7 @@ def authenticate_session(uow: UnitOfWork, cookie: str) -> Actor:
         now = uow.app.clock.now()
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             raise Unauthenticated("Your session has ended; sign in again.")
-        if not hmac.compare_digest(row.secret_hash, _sha(secret)):
+        if not hmac.compare_digest(row.secret_hash, secret_hash(secret)):
             raise Unauthenticated("Your session has ended; sign in again.")
         user = uow.session.get(User, row.user_id)
         org = uow.session.get(Org, user.org_id) if user else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 
@@ -15,3 +16,8 @@ def new_id(prefix: str) -> str:
 def new_secret(nbytes: int = 32) -> str:
     """Return a high-entropy URL-safe secret."""
     return secrets.token_urlsafe(nbytes)
+
+
+def secret_hash(secret: str) -> str:
+    """Return the SHA-256 hex digest under which a high-entropy secret is stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
