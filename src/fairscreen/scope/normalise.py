@@ -21,21 +21,25 @@ OpenCC per call would be as fast, but converts phrases, so folded text would no
 longer map back character by character. Texts holding characters beyond the BMP
 (emoji, CJK extension B) take a per-character path with a cached fold of each.
 
-`Alphabet` re-encodes folded text for pyahocorasick (see its docstring for why),
-`Folded` is one text as the matchers see it, and `KeyMatcher` finds folded keys
-in it, reporting positions in folded characters.
+The screening path does not call `fold`: `Alphabet` turns a text straight into
+the byte stream the automaton reads, with one numpy gather over a table derived
+from the same fold table (see its docstring for why), `Folded` is one text as the
+matchers see it, and `KeyMatcher` finds folded keys in it with a DFA, reporting
+positions in folded characters.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 from itertools import compress
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-import ahocorasick
+import ahocorasick_rs
+import numpy as np
 
 __all__ = ["WORD_CHARS", "Alphabet", "Folded", "KeyMatcher", "fold", "index_map", "normalise"]
 
@@ -160,26 +164,34 @@ def normalise(text: str) -> tuple[str, tuple[int, ...]]:
 # High and low symbols never coincide, so a match can only start on a character.
 _HIGHS = tuple(h for h in range(0x81, 0x100) if not 0xD8 <= h <= 0xDF)
 _LOWS = 0x7F
-_CHUNK = 128
+# In the gather table: a character that folds to more than one (ﬁ, ½). No code has
+# a low byte of 0xFF, so these two bytes can only ever stand at a character's place.
+_SEVERAL = 0xFFFF
+_SEVERAL_BYTES = b"\xff\xff"
+# The UTF-16 flavour whose code units read back as native uint16 numbers.
+_UTF16_NATIVE = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
 
 
 class Alphabet:
-    """Encode folded text as a stream of small symbols for the Aho-Corasick automaton.
+    """Encode folded text as a stream of bytes, two per folded character.
 
-    pyahocorasick finds a node's child by a linear scan of its children
-    (``trienode_get_next``). Fed folded Chinese text, the root has one child per
-    distinct first character of ~1,500 patterns (about 400), and every character
-    of the text pays that scan: about 0.5 us each. So each folded character that
-    occurs in a pattern gets a code point whose two UTF-16-BE bytes act as two
-    symbols, a high one and a low one from disjoint ranges: the first characters
-    of patterns share a few high symbols, so the root has a few children. Every
-    other character becomes one filler code, the root's first child. One
-    ``str.translate`` goes from the original text straight to codes and one
-    UTF-16/Latin-1 round trip (C, about 1 ns a character) splits them into
-    symbols: some 20 times faster overall. Latin letters and digits code as
-    themselves, so the ASCII stretches of a mostly-English text fold with
-    ``bytes.translate``. Symbols ``2 * i`` and ``2 * i + 1`` stand for character
-    ``i`` of `fold(text)`.
+    Each folded character that occurs in a pattern gets a code point whose two
+    UTF-16-BE bytes act as two symbols, a high one and a low one from disjoint
+    ranges; every other character becomes one filler code; Latin letters and
+    digits code as themselves (0x00, the ASCII byte). Two bytes per character,
+    whatever its script, is what lets one gather do the whole fold: `encode`
+    reads the text as UTF-16 code units, looks each one up in a precomputed
+    numpy table of the BMP (its code, or 0 when the fold drops it), squeezes
+    out the zeros and hands the bytes to the automaton, all in C: some 2 ns a
+    character, where ``str.translate`` with a table of strings pays some 40 ns
+    (it makes an int and a string object per character). Texts with a
+    character beyond the BMP, or one that folds to several (ﬁ, ½), take the
+    ``str.translate`` path instead. Bytes ``2 * i`` and ``2 * i + 1`` stand for
+    character ``i`` of `fold(text)`.
+
+    The codes were first chosen for pyahocorasick, whose nodes scan their children
+    linearly (the first characters of patterns share a few high symbols, so the
+    root has a few children); the DFA of ahocorasick_rs does not care, and keeps them.
     """
 
     def __init__(self, keys: Iterable[str]) -> None:
@@ -198,20 +210,18 @@ class Alphabet:
         self.filler = self._code(0, 0)
         self._codes = codes
         fold_table, _ = _tables()
-        # ASCII folds to ASCII (lower case, punctuation dropped): as a bytes table.
-        ascii_out = [fold_table[b] for b in range(128)]
-        self._ascii = (
-            bytes(ord(o) if isinstance(o, str) else b for b, o in enumerate(ascii_out))
-            + bytes(range(128, 256)),
-            bytes(b for b, o in enumerate(ascii_out) if o is None),
-        )
         self._table: list[str | None] = []
-        for out in fold_table:
+        gather = np.zeros(_BMP, dtype=">u2")  # big-endian: its bytes are the stream
+        for cp, out in enumerate(fold_table):
             if out is None:
                 self._table.append(None)
                 continue
             folded = chr(out) if isinstance(out, int) else out
-            self._table.append("".join(codes.get(ch, self.filler) for ch in folded))
+            coded = "".join(codes.get(ch, self.filler) for ch in folded)
+            self._table.append(coded)
+            gather[cp] = ord(coded) if len(coded) == 1 else _SEVERAL
+        # The same bytes seen as native numbers: numpy gathers those fastest.
+        self._gather = gather.view(np.uint16)
         self.word_symbols = frozenset(self._split(ch) for ch in WORD_CHARS)
 
     @staticmethod
@@ -219,35 +229,26 @@ class Alphabet:
         return chr(_HIGHS[high] << 8 | (1 + low))
 
     @staticmethod
-    def _split(codes: str) -> str:
-        return codes.encode("utf-16-be").decode("latin-1")
+    def _split(codes: str) -> bytes:
+        return codes.encode("utf-16-be", "surrogatepass")
 
-    def key(self, folded_key: str) -> str:
-        """Return the symbol stream of a folded pattern."""
+    def key(self, folded_key: str) -> bytes:
+        """Return the byte stream of a folded pattern."""
         return self._split("".join(self._codes.get(ch, self.filler) for ch in folded_key))
 
-    def encode(self, text: str) -> str:
-        """Return the symbol stream of fold(text): two symbols per folded character."""
-        if len(text.encode("utf-8")) < 2 * len(text):
-            # Mostly ASCII (English inside a Chinese note): fold the all-ASCII chunks as
-            # bytes, some fifty times cheaper a character than str.translate.
-            chunks = (text[i : i + _CHUNK] for i in range(0, len(text), _CHUNK))
-            codes = "".join(
-                c.encode("ascii").translate(*self._ascii).decode("ascii")
-                if c.isascii()
-                else c.translate(self._table)
-                for c in chunks
-            )
-        else:
-            codes = text.translate(self._table)
-        raw = codes.encode("utf-16-be", "surrogatepass")
-        if len(raw) == 2 * len(codes):
-            return raw.decode("latin-1")
-        # Characters beyond the BMP were left as they were (the table covers the BMP
-        # only) and took four bytes: fold the text character by character instead.
+    def encode(self, text: str) -> bytes:
+        """Return the byte stream of fold(text): two bytes per folded character."""
+        units = text.encode(_UTF16_NATIVE, "surrogatepass")
+        if len(units) == 2 * len(text):  # the BMP only: one code unit per character
+            codes = self._gather.take(np.frombuffer(units, dtype=np.uint16))
+            stream = codes[codes != 0].tobytes()
+            if _SEVERAL_BYTES not in stream:
+                return stream
+            return self._split(text.translate(self._table))
+        # Characters beyond the BMP are not in the tables: fold character by character.
         return self._split("".join(self._codes.get(ch, self.filler) for ch in fold(text)))
 
-    def is_word(self, stream: str, index: int) -> bool:
+    def is_word(self, stream: bytes, index: int) -> bool:
         """Tell whether folded character `index` of a stream is a Latin letter or digit."""
         return stream[2 * index : 2 * index + 2] in self.word_symbols
 
@@ -255,8 +256,9 @@ class Alphabet:
 class Folded:
     """One text as the matchers see it, indexed by folded character.
 
-    ASCII texts (most English notes) keep CPython's fast ASCII path and are folded
-    plainly; the others become an `Alphabet` stream.
+    ASCII texts (most English notes) are folded with CPython's fast ASCII
+    ``str.translate`` and matched byte for character; the others become an
+    `Alphabet` stream.
     """
 
     __slots__ = ("_positions", "alphabet", "folded", "size", "stream", "text")
@@ -264,10 +266,10 @@ class Folded:
     def __init__(self, text: str, alphabet: Alphabet) -> None:
         self.text = text
         self.alphabet = alphabet
-        self.folded: str | None = None
-        self.stream: str | None = None
+        self.folded: bytes | None = None
+        self.stream: bytes | None = None
         if text.isascii():
-            self.folded = fold(text)
+            self.folded = fold(text).encode("ascii")
             self.size = len(self.folded)
         else:
             self.stream = alphabet.encode(text)
@@ -277,8 +279,8 @@ class Folded:
     def is_word(self, i: int) -> bool:
         """Tell whether folded character i is a Latin letter or digit."""
         if self.folded is not None:
-            return self.folded[i] in WORD_CHARS
-        return self.alphabet.is_word(self.stream or "", i)
+            return self.folded[i] in _WORD_BYTES
+        return self.alphabet.is_word(self.stream or b"", i)
 
     def apart(self, left: int, right: int) -> bool:
         """Tell whether anything (a space, a dash) stood between two folded characters."""
@@ -295,42 +297,51 @@ class Folded:
         return self._positions
 
 
+_WORD_BYTES = frozenset(WORD_CHARS.encode("ascii"))
 V = TypeVar("V")
 
 
-def _automaton(entries: Mapping[str, object], first: str | None = None) -> Any:
-    if not entries:
+def _automaton(keys: Iterable[bytes]) -> ahocorasick_rs.BytesAhoCorasick | None:
+    keys = list(keys)
+    if not keys:
         return None
-    automaton = ahocorasick.Automaton()
-    if first is not None:
-        # Children are scanned in insertion order: make the filler the root's first.
-        automaton.add_word(first, None)
-    for key, value in entries.items():
-        automaton.add_word(key, value)
-    automaton.make_automaton()
-    return automaton
+    return ahocorasick_rs.BytesAhoCorasick(keys, implementation=ahocorasick_rs.Implementation.DFA)
 
 
 class KeyMatcher(Generic[V]):
-    """Find folded keys in a `Folded` text with Aho-Corasick (pyahocorasick, in C)."""
+    """Find folded keys in a `Folded` text with Aho-Corasick (ahocorasick_rs, a Rust DFA).
+
+    Every occurrence counts, overlapping ones included (the guard sorts them out).
+    """
 
     def __init__(self, keys: Mapping[str, V], alphabet: Alphabet) -> None:
-        # A filler followed by a low symbol never occurs: the probe never matches.
-        probe = alphabet.key(alphabet.filler) + "\x7f"
-        self._coded = _automaton(
-            {alphabet.key(k): (len(k), v) for k, v in keys.items()}, first=probe
-        )
+        items = list(keys.items())
+        self._coded_values = [(len(k), v) for k, v in items]
+        self._coded = _automaton(alphabet.key(k) for k, _ in items)
         # Keys with a non-ASCII character can never occur in an ASCII text.
-        self._plain = _automaton({k: (len(k), v) for k, v in keys.items() if k.isascii()})
+        plain = [(k, v) for k, v in items if k.isascii()]
+        self._plain_values = [(len(k), v) for k, v in plain]
+        self._plain = _automaton(k.encode("ascii") for k, _ in plain)
 
     def find(self, text: Folded) -> list[tuple[int, int, V]]:
-        """Return (start, end, value) of every key in a text, in folded characters."""
-        found: list[tuple[int, int, V]] = []
+        """Return (start, end, value) of every key in a text, in folded characters.
+
+        `end` is the index of the key's last character, not one past it.
+        """
         if text.folded is not None:
-            if self._plain is not None:
-                for end, (n, value) in self._plain.iter(text.folded):
-                    found.append((end - n + 1, end, value))
-        elif self._coded is not None:
-            for end, (n, value) in self._coded.iter(text.stream):
-                found.append((end // 2 - n + 1, end // 2, value))
-        return found
+            if self._plain is None:
+                return []
+            values = self._plain_values
+            return [
+                (start, start + values[i][0] - 1, values[i][1])
+                for i, start, _ in self._plain.find_matches_as_indexes(
+                    text.folded, overlapping=True
+                )
+            ]
+        if self._coded is None or text.stream is None:
+            return []
+        values = self._coded_values
+        return [
+            (start // 2, start // 2 + values[i][0] - 1, values[i][1])
+            for i, start, _ in self._coded.find_matches_as_indexes(text.stream, overlapping=True)
+        ]

@@ -27,16 +27,29 @@ Translator = Callable[..., str]
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """Return the translated messages of a language (msgid -> msgstr, translated ones only)."""
-    path = files("fairscreen.web").joinpath(
-        "locales", CATALOG_DIR[lang], "LC_MESSAGES", "messages.po"
-    )
-    with path.open("rb") as fp:
-        parsed = read_po(fp, locale=BABEL_LOCALE[lang])
+    """Return the translated messages of a language (msgid -> msgstr, translated ones only).
+
+    A language's folder holds one `.po` file per area of the app (`messages.po` for the
+    shared texts, `staff.po`, `admin.po`, ...); they are read in name order and merged, and
+    the same message id in two files is refused so one text cannot silently win.
+    """
+    folder = files("fairscreen.web").joinpath("locales", CATALOG_DIR[lang], "LC_MESSAGES")
     out: dict[str, str] = {}
-    for message in parsed:
-        if message.id and isinstance(message.id, str) and isinstance(message.string, str):
-            if message.string and not message.fuzzy:
+    origin: dict[str, str] = {}
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not path.name.endswith(".po"):
+            continue
+        with path.open("rb") as fp:
+            parsed = read_po(fp, locale=BABEL_LOCALE[lang])
+        for message in parsed:
+            if not (message.id and isinstance(message.id, str)):
+                continue
+            if message.id in origin:
+                raise ValueError(
+                    f"{message.id!r} is in both {origin[message.id]} and {path.name} ({lang})"
+                )
+            origin[message.id] = path.name
+            if isinstance(message.string, str) and message.string and not message.fuzzy:
                 out[message.id] = message.string
     return out
 

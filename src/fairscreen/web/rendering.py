@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from fairscreen.shared.errors import Forbidden
-from fairscreen.web.i18n import HTML_LANG, pick_lang, t
+from fairscreen.web.i18n import HTML_LANG, pick_lang
 from fairscreen.web.l10n import format_when, translator
 
 CSRF_COOKIE = "fs_csrf"
@@ -57,7 +57,6 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         .render(
             lang=lang,
             html_lang=HTML_LANG[lang],
-            t=lambda key: t(key, lang),
             _=translator(lang),
             when=lambda value, with_time=True: format_when(value, lang, with_time=with_time),
             csrf=csrf,
@@ -77,10 +76,10 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 def render_error(request: Request, status: int, code: str, message: str) -> HTMLResponse:
     """Render a readable error page."""
-    lang = pick_lang(request)
-    heading = t("not_found", lang) if status == 404 else t("error", lang)
+    _ = translator(pick_lang(request))
+    heading = _("Page not found") if status == 404 else _("Something went wrong")
     if status == 404:
-        message = t("not_found_text", lang)
+        message = _("The page does not exist, or it is not yours to see.")
     return render(
         request,
         "error.html",

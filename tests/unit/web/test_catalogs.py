@@ -12,21 +12,26 @@ from fairscreen.shared.errors import ValidationFailed
 from fairscreen.web.errors import STATUS_BY_CODE
 from fairscreen.web.forms import FIELD_MESSAGES, REFUSALS, ConsentForm, form_errors
 from fairscreen.web.l10n import catalog, format_when, gettext
+from fairscreen.web.pages import regulator as regulator_pages
+from fairscreen.web.pages.public import BAD_LOGIN
 
 CHINESE = ("zh-Hans", "zh-Hant")
 
 
 def _template_messages() -> list[str]:
-    folder = files("fairscreen.web").joinpath("templates", "candidate")
+    """Every `_("...")` text of every template, in every folder."""
     found: list[str] = []
-    for entry in folder.iterdir():
-        if not entry.name.endswith(".html"):
-            continue
-        with entry.open("rb") as fp:
-            for _line, _func, message, _comments in babel_extract(fp, ["_"], [], {}):
-                text = message if isinstance(message, str) else (message or (None,))[0]
-                if text:
-                    found.append(text)
+    folders = [files("fairscreen.web").joinpath("templates")]
+    while folders:
+        for entry in folders.pop().iterdir():
+            if entry.is_dir():
+                folders.append(entry)
+            elif entry.name.endswith(".html"):
+                with entry.open("rb") as fp:
+                    for _line, _func, message, _comments in babel_extract(fp, ["_"], [], {}):
+                        text = message if isinstance(message, str) else (message or (None,))[0]
+                        if text:
+                            found.append(text)
     return found
 
 
@@ -43,8 +48,13 @@ def test_every_refusal_code_of_the_api_has_a_message_in_three_languages(code):
 
 
 @pytest.mark.parametrize("lang", CHINESE)
-def test_every_text_of_the_candidate_pages_is_translated(lang):
-    messages = [*_template_messages(), *FIELD_MESSAGES.values()]
+def test_every_text_of_every_page_is_translated(lang):
+    messages = [
+        *_template_messages(),
+        *FIELD_MESSAGES.values(),
+        *regulator_pages.LABELS.values(),
+        BAD_LOGIN,
+    ]
     assert len(messages) > 40
     missing = [m for m in messages if m not in catalog(lang)]
     assert missing == []

@@ -10,10 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fairscreen.identity.actions import do_sign_in, do_sign_out
 from fairscreen.shared.errors import Unauthenticated
 from fairscreen.web.deps import SESSION_COOKIE, AppDep, optional_actor
-from fairscreen.web.i18n import pick_lang, t
+from fairscreen.web.i18n import pick_lang
+from fairscreen.web.l10n import translator
 from fairscreen.web.rendering import check_csrf, render
 
 router = APIRouter(include_in_schema=False)
+
+BAD_LOGIN = "The e-mail or password is not right."
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -44,9 +47,8 @@ def login(
     try:
         signed = do_sign_in(app.uow(), email=email, password=password)
     except Unauthenticated:
-        return render(
-            request, "login.html", status=401, email=email, error=t("bad_login", pick_lang(request))
-        )
+        error = translator(pick_lang(request))(BAD_LOGIN)
+        return render(request, "login.html", status=401, email=email, error=error)
     response = RedirectResponse("/app", status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
