@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from limits import parse as parse_rate
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -48,6 +49,16 @@ class Settings(BaseSettings):
         default=False,
         description="Mark cookies Secure; set true behind HTTPS (default follows base_url).",
     )
+    rate_limit_sign_in: str = Field(
+        default="10/minute",
+        description="Failed staff sign-ins allowed per client address and per e-mail address "
+        "(a `limits` rate such as `10/minute` or `30/hour`).",
+    )
+    rate_limit_secrets: str = Field(
+        default="20/minute",
+        description="Failed candidate-token, API-key and session presentations allowed per "
+        "client address.",
+    )
     scheduler: bool = Field(default=True, description="Run background jobs inside `serve`.")
     demo_audit_cases: int = Field(
         default=240,
@@ -62,6 +73,11 @@ class Settings(BaseSettings):
         if self.base_url.startswith("https://"):
             self.secure_cookies = True
         self.base_url = self.base_url.rstrip("/")
+        for rate in (self.rate_limit_sign_in, self.rate_limit_secrets):
+            try:
+                parse_rate(rate)
+            except ValueError as exc:
+                raise ValueError(f"{rate!r} is not a rate such as `10/minute`") from exc
         if self.key_provider not in ("local", "pkcs11"):
             raise ValueError("FAIRSCREEN_KEY_PROVIDER must be `local` or `pkcs11`")
         return self

@@ -195,8 +195,14 @@ class SignedIn:
     cookie: str
 
 
-def do_sign_in(uow: UnitOfWork, *, email: str, password: str) -> SignedIn:
-    """Check a password and open a new session (a new id each time: no fixation)."""
+def do_sign_in(
+    uow: UnitOfWork, *, email: str, password: str, replacing: str | None = None
+) -> SignedIn:
+    """Check a password and open a new session (a new id each time: no fixation).
+
+    `replacing` is the session cookie the browser still held, if any: it is revoked in the
+    same transaction, so signing in always rotates the session.
+    """
     with uow:
         user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
         ok = False
@@ -216,6 +222,10 @@ def do_sign_in(uow: UnitOfWork, *, email: str, password: str) -> SignedIn:
         org = uow.session.get(Org, user.org_id)
         assert org is not None
         now = uow.app.clock.now()
+        if replacing:
+            old = uow.session.get(StaffSession, replacing.partition(".")[0])
+            if old is not None and old.revoked_at is None:
+                old.revoked_at = now
         session_id = new_id("ses")
         secret = new_secret(32)
         uow.session.add(

@@ -29,6 +29,7 @@ from fairscreen.web.pages import candidate as candidate_pages
 from fairscreen.web.pages import public, staff
 from fairscreen.web.pages import rating as rating_pages
 from fairscreen.web.pages import regulator as regulator_pages
+from fairscreen.web.ratelimit import FailureLimiter
 from fairscreen.web.rendering import render_error
 
 API_ROUTERS = [meta.router, cases.router, candidate.router]
@@ -65,6 +66,10 @@ def create_app(app: App | None = None) -> FastAPI:
     )
     web.state.fairscreen = container
     web.state.render_error = render_error
+    web.state.limiter = FailureLimiter(
+        sign_in=container.settings.rate_limit_sign_in,
+        secret=container.settings.rate_limit_secrets,
+    )
     api = APIRouter(prefix="/api/v1")
     for router in API_ROUTERS:
         api.include_router(router)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from fairscreen.bootstrap import App
 from fairscreen.cases.actions import CANDIDATE_TOKEN_PREFIX, authenticate_candidate
+from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.actions import authenticate_api_key, authenticate_session
 from fairscreen.identity.policy import Actor
 from fairscreen.shared.errors import Forbidden, Unauthenticated
+from fairscreen.web.ratelimit import Door, FailureLimiter
 
 SESSION_COOKIE = "fs_session"
 CANDIDATE_COOKIE = "fs_candidate"
@@ -33,25 +36,47 @@ def _bearer(request: Request) -> str | None:
     return None
 
 
+def client_address(request: Request) -> str:
+    """Return the client's address (uvicorn's --proxy-headers sets it behind a proxy)."""
+    return request.client.host if request.client else "unknown"
+
+
+def limiter(request: Request) -> FailureLimiter:
+    """Return the app's limiter of failed attempts."""
+    found: FailureLimiter = request.app.state.limiter
+    return found
+
+
+def present_secret(
+    request: Request, app: App, check: Callable[[UnitOfWork, str], Actor], secret: str
+) -> Actor:
+    """Authenticate a presented secret; failures count per client address (429 past the limit)."""
+    doors, address = limiter(request), client_address(request)
+    doors.check(Door.SECRET, address)
+    try:
+        return check(app.reader(), secret)
+    except Unauthenticated:
+        doors.failed(Door.SECRET, address)
+        raise
+
+
 def optional_actor(request: Request, app: AppDep) -> Actor | None:
     """Return whoever the request authenticates as, or None for anonymous."""
     token = _bearer(request)
     if token is not None:
         if token.startswith(CANDIDATE_TOKEN_PREFIX):
-            return authenticate_candidate(app.reader(), token)
-        return authenticate_api_key(app.reader(), token)
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        try:
-            return authenticate_session(app.reader(), cookie)
-        except Unauthenticated:
-            return None
-    candidate = request.cookies.get(CANDIDATE_COOKIE)
-    if candidate:
-        try:
-            return authenticate_candidate(app.reader(), candidate)
-        except Unauthenticated:
-            return None
+            return present_secret(request, app, authenticate_candidate, token)
+        return present_secret(request, app, authenticate_api_key, token)
+    for cookie, check in (
+        (SESSION_COOKIE, authenticate_session),
+        (CANDIDATE_COOKIE, authenticate_candidate),
+    ):
+        value = request.cookies.get(cookie)
+        if value:
+            try:
+                return present_secret(request, app, check, value)
+            except Unauthenticated:
+                return None  # a stale cookie makes the visitor anonymous, not an error
     return None
 
 

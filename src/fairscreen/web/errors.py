@@ -60,12 +60,20 @@ def wants_html(request: Request) -> bool:
 
 
 def _respond(request: Request, status: int, code: str, message: str, /, **extra: Any) -> Response:
-    headers = {"Retry-After": "5"} if status == 503 else None
+    headers = None
+    if status == 503:
+        headers = {"Retry-After": "5"}
+    elif status == 429:
+        headers = {"Retry-After": str(extra.get("retry_after") or 60)}
     if wants_html(request):
         renderer = getattr(request.app.state, "render_error", None)
-        if renderer is not None:
-            return renderer(request, status, code, message)  # type: ignore[no-any-return]
-        return HTMLResponse(f"<h1>{status}</h1><p>{message}</p>", status_code=status)
+        page: Response = (
+            renderer(request, status, code, message)
+            if renderer is not None
+            else HTMLResponse(f"<h1>{status}</h1><p>{message}</p>", status_code=status)
+        )
+        page.headers.update(headers or {})
+        return page
     return JSONResponse(error_body(code, message, **extra), status_code=status, headers=headers)
 
 

@@ -9,9 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fairscreen.identity.actions import do_sign_in, do_sign_out
 from fairscreen.shared.errors import Unauthenticated
-from fairscreen.web.deps import SESSION_COOKIE, AppDep, optional_actor
+from fairscreen.web.deps import SESSION_COOKIE, AppDep, client_address, limiter, optional_actor
 from fairscreen.web.i18n import pick_lang
 from fairscreen.web.l10n import translator
+from fairscreen.web.ratelimit import Door
 from fairscreen.web.rendering import check_csrf, render
 
 router = APIRouter(include_in_schema=False)
@@ -44,9 +45,15 @@ def login(
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, csrf)
+    doors = limiter(request)
+    keys = (client_address(request), "email:" + email.strip().lower())
+    doors.check(Door.SIGN_IN, *keys)
     try:
-        signed = do_sign_in(app.uow(), email=email, password=password)
+        signed = do_sign_in(
+            app.uow(), email=email, password=password, replacing=request.cookies.get(SESSION_COOKIE)
+        )
     except Unauthenticated:
+        doors.failed(Door.SIGN_IN, *keys)
         error = translator(pick_lang(request))(BAD_LOGIN)
         return render(request, "login.html", status=401, email=email, error=error)
     response = RedirectResponse("/app", status_code=303)
