@@ -4,6 +4,7 @@ in the contract's shape `{"error": {"code", "message"}}` with no stack trace."""
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fairscreen.shared.errors import DomainError
+from fairscreen.web.middleware import route_template
 
 STATUS_BY_CODE: dict[str, int] = {
     "unauthenticated": 401,
@@ -171,7 +173,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.error("unexpected error %s on %s", type(exc).__name__, request.url.path, exc_info=exc)
+        # The frames, not the message: messages carry values (SQL parameters, names), and
+        # the path as sent may carry a candidate token; the route's template does not.
+        log.error(
+            "unexpected error %s on %s %s\n%s",
+            type(exc).__name__,
+            request.method,
+            route_template(request.scope),
+            "".join(traceback.format_tb(exc.__traceback__)).rstrip(),
+        )
         return _respond(
             request,
             500,

@@ -1,8 +1,10 @@
-"""ASGI middleware: body size limit and security headers."""
+"""ASGI middleware: body size limit, security headers and the access log."""
 
 from __future__ import annotations
 
 import json
+import logging
+import time
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -129,3 +131,53 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+access_log = logging.getLogger("fairscreen.access")
+
+
+def route_template(scope: Scope) -> str:
+    """Return the path with each path parameter put back as `{name}` (no query string)."""
+    path = str(scope.get("path", ""))
+    if "route" not in scope:
+        return "/static/…" if path.startswith("/static/") else "-"
+    by_value = {str(v): k for k, v in scope.get("path_params", {}).items()}
+    return "/".join(f"{{{by_value[p]}}}" if p in by_value else p for p in path.split("/"))
+
+
+class AccessLogMiddleware:
+    """Log one line per request that names the route, never the path as sent.
+
+    uvicorn's own access log writes the path as sent, and paths carry secrets and personal
+    data (the invitation link `/c/<candidate token>`, search terms in query strings), so
+    `serve` turns it off and this line takes its place: the method, the route's template
+    (`/c/{token}`, `/api/v1/cases/{case_id}`), the status and the time taken.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            template = route_template(scope)
+            access_log.info(
+                "%s %s %d %.1fms",
+                scope.get("method", "-"),
+                template,
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
