@@ -159,3 +159,53 @@ def test_the_reasons_list_is_published_to_staff(client, world):
     codes = {x["code"]: x for x in r.json()["reasons"]}
     assert codes["litigation_record"]["prohibited"] is True
     assert client.get("/api/v1/decision-reasons").status_code == 401
+
+
+def test_a_re_review_is_asked_answered_by_another_person_and_rated(client, world, clock):
+    case_id, _, token, _ = released_case(world)
+    _error(
+        client.post("/api/v1/candidate/reviews", json={"statement": "x"}, headers=_cand(token)),
+        409,
+        "invalid_state",
+    )
+    clock.advance(days=8)
+    assert _decide(client, world, case_id).status_code == 200
+    r = client.post(
+        "/api/v1/candidate/reviews",
+        json={"statement": "请另一位同事重新审查这一决定"},
+        headers=_cand(token),
+    )
+    assert r.status_code == 201, r.text
+    review = r.json()
+    assert review["owner"] == world["admin"].actor.id  # the only one who did not decide
+    listed = client.get("/api/v1/candidate/reviews", headers=_cand(token)).json()
+    assert [(x["id"], x["status"]) for x in listed] == [(review["id"], "open")]
+    queue = client.get("/api/v1/reviews", headers=world["admin"].headers).json()
+    assert [x["id"] for x in queue] == [review["id"]]
+    answer = {"outcome": "upheld", "answer": "I read the report again; the mismatch stands."}
+    _error(
+        client.post(
+            f"/api/v1/reviews/{review['id']}/answer", json=answer, headers=world["hr"].headers
+        ),
+        403,
+        "forbidden",
+    )
+    _error(
+        client.post(
+            f"/api/v1/reviews/{review['id']}/answer",
+            json={**answer, "outcome": "maybe"},
+            headers=world["admin"].headers,
+        ),
+        422,
+        "validation_error",
+    )
+    r = client.post(
+        f"/api/v1/reviews/{review['id']}/answer", json=answer, headers=world["admin"].headers
+    )
+    assert r.status_code == 200 and r.json()["outcome"] == "upheld"
+    r = client.post(
+        f"/api/v1/candidate/reviews/{review['id']}/satisfaction",
+        json={"score": 2},
+        headers=_cand(token),
+    )
+    assert r.status_code == 200 and r.json()["score"] == 2

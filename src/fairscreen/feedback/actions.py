@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,8 +30,8 @@ from fairscreen.scope.policy import load_pack
 from fairscreen.shared.clock import as_utc
 from fairscreen.shared.errors import InvalidState, NotFound, ValidationFailed
 from fairscreen.shared.ids import new_id
-from fairscreen.verification.models import Finding
-from fairscreen.verification.policy import Status
+from fairscreen.verification.models import Finding, Source
+from fairscreen.verification.policy import SourceView, Status, needs_reverification
 from fairscreen.webhooks.actions import enqueue
 
 ASSESSMENT_FIELDS = (
@@ -81,6 +81,32 @@ def adverse_categories(uow: UnitOfWork, finding_ids: Sequence[str]) -> frozenset
     return frozenset(rows)
 
 
+def stale_references(
+    uow: UnitOfWork, case: Case, finding_ids: Sequence[str], now: datetime
+) -> tuple[str, ...]:
+    """Return the verified adverse findings of a report that rest on a stale reference."""
+    if not finding_ids:
+        return ()
+    months = int(load_pack(case.pack).settings.get("reference_reverify_months", 3))
+    adverse = uow.session.execute(
+        select(Finding.id, Finding.category).where(
+            Finding.id.in_(list(finding_ids)),
+            Finding.adverse.is_(True),
+            Finding.status == Status.VERIFIED.value,
+        )
+    ).all()
+    stale = []
+    for finding_id, category in sorted(adverse):
+        sources = uow.session.scalars(select(Source).where(Source.finding_id == finding_id))
+        views = [
+            SourceView(s.kind, s.origin_normalised, s.supports, s.retracted, as_utc(s.recorded_at))
+            for s in sources
+        ]
+        if needs_reverification(views, now, months, category=category):
+            stale.append(finding_id)
+    return tuple(stale)
+
+
 def has_assessment(uow: UnitOfWork, case_id: str) -> bool:
     """Tell whether the employer recorded an individualized assessment for the case."""
     return (
@@ -119,6 +145,9 @@ def do_record_decision(
             has_assessment=has_assessment(uow, case.id),
             waiting_ends_at=waiting_ends_at,
             now=now,
+            stale_references=stale_references(
+                uow, case, report.finding_ids if report and outcome == "reject" else (), now
+            ),
         )
         check_decision(facts)
         if report is None:

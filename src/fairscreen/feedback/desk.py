@@ -36,7 +36,10 @@ from fairscreen.verification.actions import recompute
 from fairscreen.verification.models import Finding, Source
 from fairscreen.webhooks.actions import enqueue
 
-KINDS = ("dispute", "complaint")
+KINDS = ("dispute", "complaint", "review")
+# How each kind is named to its owner, and the prefix of its ids.
+KIND_NAMES_ZH = {"dispute": "异议", "complaint": "投诉", "review": "人工复核请求"}
+ID_PREFIX = {"dispute": "dsp", "complaint": "cmp", "review": "rvw"}
 OPEN = ("open", "in_review")
 DISPUTE_OUTCOMES = ("corrected", "removed", "upheld")
 COMPLAINT_CATEGORIES = (
@@ -79,12 +82,19 @@ def _open_counts(uow: UnitOfWork, owners: list[str]) -> dict[str, int]:
     return {str(owner): int(n) for owner, n in rows}
 
 
-def assign_owner(uow: UnitOfWork, org_id: str, roles: tuple[str, ...]) -> User:
-    users = list(
-        uow.session.scalars(
+def assign_owner(
+    uow: UnitOfWork, org_id: str, roles: tuple[str, ...], *, not_user: str | None = None
+) -> User:
+    """Give the item to the least-loaded active user of the roles (other than `not_user`)."""
+    users = [
+        user
+        for user in uow.session.scalars(
             select(User).where(User.org_id == org_id, User.role.in_(roles), User.active.is_(True))
         )
-    )
+        if user.id != not_user
+    ]
+    if not users:
+        raise InvalidState("Nobody in the organisation can take this on; ask its admin.")
     owner_id = pick_owner([u.id for u in users], _open_counts(uow, [u.id for u in users]))
     return next(u for u in users if u.id == owner_id)
 
@@ -111,10 +121,10 @@ def opened(
     )
     body = (
         f"You own {item.kind} {item.id} on case {case.id}. Answer by {item.due_at.isoformat()}.\n"
-        f"您负责案件 {case.id} 的{('异议' if item.kind == 'dispute' else '投诉')} {item.id}，"
+        f"您负责案件 {case.id} 的{KIND_NAMES_ZH[item.kind]} {item.id}，"
         f"请于 {item.due_at.isoformat()} 前办结。\n"
     )
-    subject = f"New {item.kind} / 新{('异议' if item.kind == 'dispute' else '投诉')} ({item.id})"
+    subject = f"New {item.kind} / 新{KIND_NAMES_ZH[item.kind]} ({item.id})"
     send_after_commit(uow, [staff_message(owner.email, subject, body, case.id)])
     return {
         "id": item.id,
@@ -143,7 +153,7 @@ def new_item(
         # The candidate's own words: sealed, never screened (it would silence them).
         sealed = vault.seal(case.id, f"{kind}.statement", statement)
     return FeedbackItem(
-        id=new_id("dsp" if kind == "dispute" else "cmp"),
+        id=new_id(ID_PREFIX[kind]),
         kind=kind,
         case_id=case.id,
         employer_org_id=case.employer_org_id,

@@ -23,6 +23,7 @@ from fairscreen.shared.errors import (
     AssessmentRequired,
     DisputeOpen,
     ProhibitedReason,
+    ReverificationRequired,
     ValidationFailed,
     WaitingPeriod,
 )
@@ -98,10 +99,16 @@ class DecisionFacts:
     has_assessment: bool
     waiting_ends_at: datetime | None
     now: datetime
+    # adverse findings resting on a reference interview too old to count unchecked
+    stale_references: tuple[str, ...] = ()
 
 
 def check_decision(facts: DecisionFacts, reasons: ReasonList | None = None) -> None:
-    """Raise the first refusal a decision meets, in the contract's order."""
+    """Raise the first refusal a decision meets, in the contract's order.
+
+    A stale reference comes last, after the contract's four, so that adding it changed
+    no answer the contract already gives.
+    """
     reasons = reasons or load_reasons()
     if facts.outcome not in OUTCOMES:
         raise ValidationFailed("outcome must be hire or reject.", field="outcome")
@@ -134,6 +141,8 @@ def check_decision(facts: DecisionFacts, reasons: ReasonList | None = None) -> N
             f"An adverse decision is possible from {facts.waiting_ends_at.isoformat()}.",
             waiting_ends_at=facts.waiting_ends_at.isoformat(),
         )
+    if facts.stale_references:
+        raise ReverificationRequired(finding_ids=list(facts.stale_references))
 
 
 def waiting_days(pack_settings: Mapping[str, Any], org_days: int | None = None) -> int:

@@ -120,6 +120,14 @@ class Unavailable(DomainError):
     default_message = "The service cannot reach its database right now; retry shortly."
 
 
+class ReverificationRequired(DomainError):
+    code = "reverification_required"
+    default_message = (
+        "A finding rests on a reference interview older than three months; verify it again "
+        "before it supports an adverse decision."
+    )
+
+
 class Conflict(DomainError):
     """A concurrent change won the race; the caller may reload and retry."""
 

@@ -236,6 +236,45 @@ def status_of(
     return VerificationResult(Status.VERIFIED, Reason.INDEPENDENT_SOURCES, rules.version)
 
 
+def months_before(when: datetime, months: int) -> datetime:
+    """Return the same instant `months` calendar months earlier (the day clamped to the month)."""
+    index = when.year * 12 + when.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    days_in_month = [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return when.replace(year=year, month=month, day=min(when.day, days_in_month[month - 1]))
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def needs_reverification(
+    sources: Sequence[SourceView],
+    now: datetime,
+    months: int,
+    rules: VerificationRules | None = None,
+    *,
+    category: str | None = None,
+) -> bool:
+    """Tell whether a verified finding rests on a reference's word that has grown stale.
+
+    A finding that a reference interview holds up (it would not be verified without the
+    reference) must be verified afresh before it may count against the candidate once its
+    newest supporting source is older than `months`: FCRA §614 asks this of adverse facts
+    from interviews after three months, because memories and circumstances change and an
+    old word should not cost a job unchecked. A fresh source of any kind re-verifies it.
+    """
+    live = [source for source in sources if not source.retracted and source.supports]
+    references = [source for source in live if source.kind == "reference"]
+    if not references:
+        return False
+    without = [source for source in sources if source not in references]
+    if status_of(without, rules, category=category).status is Status.VERIFIED:
+        return False  # the records and documents hold it up on their own
+    return max(source.recorded_at for source in live) < months_before(now, months)
+
+
 @cache
 def _t2s() -> Any:
     # Built lazily: OpenCC reads its dictionaries (about 5 ms), which import must not do.

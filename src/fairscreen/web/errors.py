@@ -29,6 +29,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "dispute_open": 409,
     "legal_hold": 409,
     "assessment_required": 409,
+    "reverification_required": 409,
     "conflict": 409,
     "validation_error": 422,
     "out_of_scope": 422,

@@ -29,6 +29,8 @@ REFUSALS: dict[str, str] = {
     "legal_hold": "A legal hold keeps this data for now.",
     "assessment_required": "An impact assessment is needed before this check can go on.",
     "conflict": "Someone changed this at the same moment; reload the page and try again.",
+    "reverification_required": "A reference interview older than three months must be "
+    "verified again before it can count against the candidate.",
     "validation_error": "Some of what you entered is not valid.",
     "out_of_scope": "This is outside what the candidate agreed to.",
     "forbidden_category": "This kind of information may never be checked for a job.",

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter
 from pydantic import Field
 
-from fairscreen.feedback import actions, complaints, desk, queries
+from fairscreen.feedback import actions, complaints, desk, queries, reviews
 from fairscreen.identity.policy import require_staff
 from fairscreen.web.api.common import Body, errors
 from fairscreen.web.deps import AppDep, CandidateDep, StaffDep
@@ -54,6 +54,15 @@ class ComplaintIn(Body):
 
 
 class AnswerIn(Body):
+    answer: Text
+
+
+class ReviewIn(Body):
+    statement: Text
+
+
+class ReviewAnswerIn(Body):
+    outcome: Literal["upheld", "reversed"]
     answer: Text
 
 
@@ -195,4 +204,47 @@ def answer_complaint(
     """Answer a complaint your organisation owns."""
     return complaints.do_answer_complaint(
         app.uow(), actor=actor, complaint_id=complaint_id, answer=body.answer
+    )
+
+
+@router.post("/candidate/reviews", status_code=201, responses=errors(401, 403, 404, 409))
+def request_review(body: ReviewIn, app: AppDep, actor: CandidateDep) -> dict[str, Any]:
+    """Ask for a human re-review of a decision against you, by someone other than the decider."""
+    return reviews.do_request_review(app.uow(), actor=actor, statement=body.statement)
+
+
+@router.get("/candidate/reviews", responses=errors(401, 403))
+def my_reviews(app: AppDep, actor: CandidateDep) -> list[dict[str, Any]]:
+    """The candidate's own re-review requests, with owner and due date."""
+    return queries.candidate_items(app.reader(), actor=actor, kind="review")
+
+
+@router.post("/candidate/reviews/{item_id}/satisfaction", responses=errors(401, 403, 404, 409))
+def rate_review(
+    item_id: str, body: SatisfactionIn, app: AppDep, actor: CandidateDep
+) -> dict[str, Any]:
+    """Say how satisfied you are with an answered re-review."""
+    return complaints.do_rate_satisfaction(
+        app.uow(),
+        actor=actor,
+        kind="review",
+        item_id=item_id,
+        score=body.score,
+        comment=body.comment,
+    )
+
+
+@router.get("/reviews", responses=errors(401, 403))
+def list_reviews(app: AppDep, actor: StaffDep, status: str | None = None) -> list[dict[str, Any]]:
+    """The re-review requests your organisation owns, overdue first."""
+    return queries.staff_items(app.reader(), actor=actor, kind="review", status=status)
+
+
+@router.post("/reviews/{review_id}/answer", responses=errors(401, 403, 404, 409))
+def answer_review(
+    review_id: str, body: ReviewAnswerIn, app: AppDep, actor: StaffDep
+) -> dict[str, Any]:
+    """Answer a re-review: uphold the decision or reverse it into a hire."""
+    return reviews.do_answer_review(
+        app.uow(), actor=actor, review_id=review_id, outcome=body.outcome, answer=body.answer
     )
