@@ -1,0 +1,450 @@
+"""Load: concurrent clients running whole case journeys against `fairscreen serve`.
+
+Usage: python bench/bench_load.py [--clients 50] [--duration 60] [--replicas 2]
+                                  [--backend postgresql|sqlite] [--json OUT]
+
+Starts a throwaway PostgreSQL (as the test suite does), an SMTP sink that catches the
+invitations (the candidate's link comes by mail, as in production), a webhook receiver,
+and `--replicas` real `fairscreen serve` processes on loopback ports sharing the one
+database, each with its scheduler running. Then:
+
+1. a bare FastAPI app returning a constant, served by the same uvicorn, and the case
+   read (`GET /api/v1/cases/{id}`) are each hammered by the same number of clients:
+   their throughput ratio is the figure the issue asks for (target >= 40 %);
+2. `--clients` asyncio clients run whole journeys for `--duration` seconds: the employer
+   opens a case, the candidate reads the consent document and signs, the investigator
+   records a finding, adds a source and releases the report, the candidate reads the
+   report, the employer reads the case and the list. Every request goes to the next
+   replica in turn, so a case opened on one is read on the other at once;
+3. afterwards the ledger is checked (indexes 0..n-1, each once, the head agrees) and so
+   are the webhook deliveries (each delivery id arrived once: no job done twice).
+
+The client is Python too and shares the two cores with the servers and PostgreSQL; the
+figures are what this machine gives with all of it running, not the server alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import email
+import email.policy
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests")]
+
+from factories.world import make_world  # noqa: E402
+from fairscreen.bootstrap import App  # noqa: E402
+from fairscreen.ledger.models import LedgerEvent, LedgerHead  # noqa: E402
+from fairscreen.provision import initialise  # noqa: E402
+from fairscreen.settings import Settings  # noqa: E402
+from fairscreen.webhooks.actions import do_create_endpoint  # noqa: E402
+from support.pg import PostgresCluster  # noqa: E402
+from support.receiver import receiver  # noqa: E402
+from support.server import ServerProcess, free_port  # noqa: E402
+
+TOKEN = re.compile(r"/c/(fsc_[A-Za-z0-9_.\-]+)")
+READS = {"GET"}
+
+
+class Inbox:
+    """An SMTP sink: the invitation link of each recipient."""
+
+    def __init__(self) -> None:
+        self.tokens: dict[str, str] = {}
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        part = message.get_body(("plain",)) if message.is_multipart() else message
+        text = part.get_content() if part is not None else ""
+        found = TOKEN.search(text)
+        if found:
+            for rcpt in envelope.rcpt_tos:
+                self.tokens.setdefault(rcpt, found.group(1))
+        return "250 OK"
+
+
+class Recorder:
+    """Latencies per route template, and errors."""
+
+    def __init__(self) -> None:
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.errors: list[str] = []
+        self.requests = 0
+
+    async def call(
+        self,
+        http: httpx.AsyncClient,
+        method: str,
+        url: str,
+        route: str,
+        *,
+        expect: int = 200,
+        **kw: Any,
+    ) -> httpx.Response:
+        started = time.perf_counter()
+        try:
+            response = await http.request(method, url, **kw)
+        except httpx.HTTPError as exc:
+            self.errors.append(f"{method} {route}: {type(exc).__name__}")
+            raise
+        self.latency[f"{method} {route}"].append(time.perf_counter() - started)
+        self.requests += 1
+        if response.status_code != expect:
+            self.errors.append(f"{method} {route}: {response.status_code} {response.text[:120]}")
+        return response
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
+
+
+async def journey(
+    n: int,
+    bases: list[str],
+    rec: Recorder,
+    inbox: Inbox,
+    staff: dict[str, dict[str, str]],
+    position_id: str,
+    agency_id: str,
+) -> None:
+    hop = iter(range(n, 10**9))
+
+    def base() -> str:
+        return bases[next(hop) % len(bases)]
+
+    email = f"cand-{uuid.uuid4().hex[:12]}@load.example"
+    async with httpx.AsyncClient(timeout=30) as http:
+        body = {
+            "position_id": position_id,
+            "agency_id": agency_id,
+            "candidate": {"name": "王芳", "email": email},
+            "categories": ["identity", "education"],
+        }
+        created = await rec.call(
+            http,
+            "POST",
+            base() + "/api/v1/cases",
+            "/cases",
+            expect=201,
+            json=body,
+            headers=staff["hr"],
+        )
+        case_id = created.json()["id"]
+        # The other replica reads it at once.
+        await rec.call(
+            http, "GET", f"{base()}/api/v1/cases/{case_id}", "/cases/{id}", headers=staff["hr"]
+        )
+        for _ in range(500):
+            if email in inbox.tokens:
+                break
+            await asyncio.sleep(0.01)
+        me = {"Authorization": f"Bearer {inbox.tokens[email]}"}
+        await rec.call(
+            http, "GET", base() + "/api/v1/candidate/case", "/candidate/case", headers=me
+        )
+        consent = {"full_name": "王芳", "agree": True, "categories": ["identity", "education"]}
+        await rec.call(
+            http,
+            "POST",
+            base() + "/api/v1/candidate/consent",
+            "/candidate/consent",
+            json=consent,
+            headers=me,
+        )
+        finding = await rec.call(
+            http,
+            "POST",
+            f"{base()}/api/v1/cases/{case_id}/findings",
+            "/cases/{id}/findings",
+            expect=201,
+            json={"category": "education", "claim": "Bachelor of Laws, 2015"},
+            headers=staff["investigator"],
+        )
+        source = {"kind": "official_registry", "origin": "CHSI", "supports": True}
+        await rec.call(
+            http,
+            "POST",
+            f"{base()}/api/v1/findings/{finding.json()['id']}/sources",
+            "/findings/{id}/sources",
+            expect=201,
+            json=source,
+            headers=staff["investigator"],
+        )
+        await rec.call(
+            http,
+            "POST",
+            f"{base()}/api/v1/cases/{case_id}/report",
+            "/cases/{id}/report",
+            expect=201,
+            headers=staff["investigator"],
+        )
+        await rec.call(
+            http, "GET", base() + "/api/v1/candidate/report", "/candidate/report", headers=me
+        )
+        await rec.call(
+            http, "GET", f"{base()}/api/v1/cases/{case_id}", "/cases/{id}", headers=staff["hr"]
+        )
+        await rec.call(
+            http,
+            "GET",
+            base() + "/api/v1/cases?status=report_released",
+            "/cases?status",
+            headers=staff["hr"],
+        )
+
+
+async def run_journeys(clients: int, duration: float, **kw: Any) -> tuple[Recorder, int, float]:
+    rec = Recorder()
+    done = 0
+    deadline = time.monotonic() + duration
+
+    async def client(i: int) -> None:
+        nonlocal done
+        while time.monotonic() < deadline:
+            try:
+                await journey(i, rec=rec, **kw)
+                done += 1
+            except (httpx.HTTPError, KeyError, ValueError) as exc:
+                rec.errors.append(f"journey: {type(exc).__name__}: {exc}")
+
+    started = time.monotonic()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    return rec, done, time.monotonic() - started
+
+
+async def hammer(url: str, clients: int, duration: float, headers: dict[str, str]) -> float:
+    """Requests per second of one GET, `clients` at once for `duration` seconds."""
+    count = 0
+    deadline = time.monotonic() + duration
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+
+        async def one() -> None:
+            nonlocal count
+            while time.monotonic() < deadline:
+                r = await http.get(url, headers=headers)
+                if r.status_code == 200:
+                    count += 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(one() for _ in range(clients)))
+        return count / (time.monotonic() - started)
+
+
+BARE_APP = textwrap.dedent(
+    """
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.get("/constant")
+    def constant() -> dict[str, bool]:
+        return {"ok": True}
+    """
+)
+
+
+def bare_server(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    (folder / "bare_app.py").write_text(BARE_APP)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(port)]
+        + ["--log-level", "warning"],
+        cwd=folder,
+    )
+    url = f"http://127.0.0.1:{port}/constant"
+    for _ in range(200):
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise RuntimeError("the bare app did not start")
+
+
+def check_ledger(app: App) -> dict[str, Any]:
+    with app.reader() as uow:
+        count, low, high = uow.session.execute(
+            select(func.count(), func.min(LedgerEvent.idx), func.max(LedgerEvent.idx))
+        ).one()
+        distinct = uow.session.scalar(select(func.count(func.distinct(LedgerEvent.idx))))
+        head = uow.session.get(LedgerHead, 1)
+    return {
+        "events": int(count),
+        "contiguous": low == 0 and high == count - 1 and distinct == count,
+        "head_agrees": head is not None and head.size == count,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--ratio-seconds", type=float, default=15.0)
+    parser.add_argument("--replicas", type=int, default=2)
+    parser.add_argument("--backend", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--json")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="fs-load-"))
+    cluster = PostgresCluster() if args.backend == "postgresql" else None
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    servers: list[ServerProcess] = []
+    bare = None
+    figures: list[dict[str, Any]] = []
+
+    def fig(name: str, value: Any, unit: str, target: str = "", met: bool | None = None) -> None:
+        figures.append({"name": name, "value": value, "unit": unit, "target": target, "met": met})
+
+    try:
+        if cluster is not None:
+            cluster.start()
+            url = cluster.create_database("fs_load")
+        else:
+            url = f"sqlite:///{folder / 'var' / 'fairscreen.db'}"
+        data_dir = folder / "var"
+        env = {"FAIRSCREEN_MAIL": f"smtp://127.0.0.1:{smtp.port}"}
+        app = App(Settings(data_dir=data_dir, database_url=url, _env_file=None))  # type: ignore[call-arg]
+        initialise(app)
+        world = make_world(app)
+        with receiver() as hooks:
+            do_create_endpoint(
+                app.uow(), actor=world["admin"].actor, url=hooks["url"], events=["report.released"]
+            )
+            from factories.world import position
+
+            pos = position(app, world["hr"], "general", "staff")
+            for _ in range(args.replicas):
+                server = ServerProcess(data_dir, database_url=url, env=env)
+                server.start()
+                servers.append(server)
+            bases = [s.url for s in servers]
+            staff = {k: world[k].headers for k in ("hr", "investigator")}
+
+            # 1. Throughput ratio: a case read against a bare constant route, same clients.
+            loop = asyncio.new_event_loop()
+            first = loop.run_until_complete(
+                run_journeys(
+                    2,
+                    3,
+                    bases=bases[:1],
+                    inbox=inbox,
+                    staff=staff,
+                    position_id=pos.id,
+                    agency_id=world.agency,
+                )
+            )
+            if first[0].errors:
+                raise RuntimeError(f"the warm-up journey failed: {first[0].errors[:3]}")
+            with app.reader() as uow:
+                from fairscreen.cases.models import Case
+
+                case_id = uow.session.scalar(select(Case.id).limit(1))
+            bare, bare_url = bare_server(folder)
+            rps_bare = loop.run_until_complete(
+                hammer(bare_url, args.clients, args.ratio_seconds, {})
+            )
+            bare.terminate()
+            bare.wait()
+            bare = None
+            rps_read = loop.run_until_complete(
+                hammer(
+                    f"{bases[0]}/api/v1/cases/{case_id}",
+                    args.clients,
+                    args.ratio_seconds,
+                    staff["hr"],
+                )
+            )
+            ratio = rps_read / rps_bare if rps_bare else 0.0
+            fig("bare_constant_rps", round(rps_bare, 1), "req/s")
+            fig("case_read_rps_one_replica", round(rps_read, 1), "req/s")
+            fig("case_read_vs_bare", round(ratio, 3), "ratio", ">= 0.40", ratio >= 0.40)
+
+            # 2. Whole journeys over all replicas.
+            rec, journeys, elapsed = loop.run_until_complete(
+                run_journeys(
+                    args.clients,
+                    args.duration,
+                    bases=bases,
+                    inbox=inbox,
+                    staff=staff,
+                    position_id=pos.id,
+                    agency_id=world.agency,
+                )
+            )
+            loop.close()
+            time.sleep(3)  # let the schedulers deliver the last webhooks
+            deliveries = [r["headers"].get("webhook-id") for r in hooks["requests"]]
+
+        rps = rec.requests / elapsed
+        fig("clients", args.clients, "clients")
+        fig("replicas", args.replicas, "processes")
+        fig("journeys_completed", journeys, "journeys")
+        fig("requests_per_second", round(rps, 1), "req/s")
+        fig("errors", len(rec.errors), "errors", "== 0", not rec.errors)
+        worst_read = worst_write = 0.0
+        for route, values in sorted(rec.latency.items()):
+            p50, p95, p99 = pct(values, 0.50), pct(values, 0.95), pct(values, 0.99)
+            is_read = route.split()[0] in READS
+            limit = 100.0 if is_read else 250.0
+            fig(f"p50 {route}", round(p50, 1), "ms")
+            fig(f"p95 {route}", round(p95, 1), "ms")
+            fig(f"p99 {route}", round(p99, 1), "ms", f"< {limit:.0f} ms", p99 < limit)
+            if is_read:
+                worst_read = max(worst_read, p99)
+            else:
+                worst_write = max(worst_write, p99)
+        fig("p99_reads_worst_route", round(worst_read, 1), "ms", "< 100 ms", worst_read < 100)
+        fig("p99_writes_worst_route", round(worst_write, 1), "ms", "< 250 ms", worst_write < 250)
+        ledger = check_ledger(app)
+        fig("ledger_events", ledger["events"], "events")
+        fig("ledger_contiguous", int(ledger["contiguous"]), "bool", "== 1", ledger["contiguous"])
+        fig("ledger_head_agrees", int(ledger["head_agrees"]), "bool", "== 1", ledger["head_agrees"])
+        dupes = len(deliveries) - len(set(deliveries))
+        fig("webhook_deliveries", len(deliveries), "deliveries")
+        fig("webhook_delivered_twice", dupes, "deliveries", "== 0", dupes == 0)
+        if rec.errors:
+            print("first errors:", *rec.errors[:5], sep="\n  ")
+        app.engine.dispose()
+    finally:
+        for server in servers:
+            server.stop()
+        if bare is not None:
+            bare.terminate()
+        smtp.stop()
+        if cluster is not None:
+            cluster.stop()
+
+    width = max(len(f["name"]) for f in figures)
+    for f in figures:
+        met = "" if f["met"] is None else ("yes" if f["met"] else "NO")
+        print(
+            f"{f['name'].ljust(width)}  {f['value']!s:>10} {f['unit']:<10} {f['target']:<10} {met}"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps({"figures": figures}, indent=2, ensure_ascii=False))
+    return 0 if all(f["met"] is not False for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
