@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from fairscreen.cases.actions import case_ref, load_case
 from fairscreen.cases.models import Case
@@ -145,3 +146,88 @@ def _feedback_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, An
 
 
 SECTIONS.append(_feedback_section)
+
+
+def _visible_cases(actor: Actor) -> Any:
+    """Return the select of the cases a staff actor's organisation works on (as list_cases)."""
+    query = select(Case)
+    if actor.org_kind == "agency":
+        return query.where(Case.agency_org_id == actor.org_id)
+    if actor.role == "investigator":
+        return query.where(Case.employer_org_id == actor.org_id, Case.agency_org_id.is_(None))
+    return query.where(Case.employer_org_id == actor.org_id)
+
+
+def find_cases(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    status: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    oldest_first: bool = False,
+) -> Page:
+    """Return the cases the actor may see, filtered by status and a search, a page at a time.
+
+    The search matches a part of the case id or of the position's title, or the
+    candidate's e-mail address exactly (through its keyed hash: e-mails are stored sealed).
+    Each item adds the position's title and, for a viewer who may see it, the candidate.
+    """
+    require_staff(actor, "admin", "employer", "investigator")
+    if status is not None and status not in STATUSES:
+        raise ValidationFailed(f"Unknown status '{status}'.", field="status")
+    if not 1 <= limit <= 200:
+        raise ValidationFailed("limit must be between 1 and 200.", field="limit")
+    if offset < 0:
+        raise ValidationFailed("offset must not be negative.", field="offset")
+    q = (q or "").strip()[:200]
+    with uow:
+        query = _visible_cases(actor).join(Position, Position.id == Case.position_id)
+        if status:
+            query = query.where(Case.status == status)
+        if q:
+            like = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like += "%"
+            matches: list[ColumnElement[bool]] = [
+                func.lower(Case.id).like(like, escape="\\"),
+                func.lower(Position.title).like(like, escape="\\"),
+            ]
+            if "@" in q:
+                with uow.app.vault(uow) as vault:
+                    email = unicodedata.normalize("NFKC", q).lower()
+                    matches.append(Case.candidate_email_index == vault.lookup_hash("email", email))
+            query = query.where(or_(*matches))
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        order = (
+            (Case.created_at.asc(), Case.id.asc())
+            if oldest_first
+            else (Case.created_at.desc(), Case.id.desc())
+        )
+        rows = list(uow.session.scalars(query.order_by(*order).limit(limit).offset(offset)))
+        titles = {
+            p.id: p.title
+            for p in uow.session.scalars(
+                select(Position).where(Position.id.in_({c.position_id for c in rows}))
+            )
+        }
+        items = []
+        for case in rows:
+            item = summary(case)
+            item["position_title"] = titles.get(case.position_id)
+            with uow.app.vault(uow) as vault:
+                readable = vault.is_readable(case.id)
+            item["candidate"] = candidate_fields(uow, actor, case) if readable else None
+            items.append(item)
+        return Page(items, total, limit, offset)
+
+
+def screening_agencies(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, str]]:
+    """Return the screening agencies an employer may engage for a case, by name."""
+    require_staff(actor, "admin", "employer")
+    # Imported late: identity's models are not otherwise needed by case queries.
+    from fairscreen.identity.models import Org
+
+    with uow:
+        rows = uow.session.scalars(select(Org).where(Org.kind == "agency").order_by(Org.name))
+        return [{"id": o.id, "name": o.name} for o in rows]

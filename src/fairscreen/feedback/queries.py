@@ -9,15 +9,16 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from fairscreen.cases.actions import case_ref
+from fairscreen.cases.actions import case_ref, load_case
 from fairscreen.cases.models import Case
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.feedback.models import FeedbackDecision, FeedbackItem, FeedbackNotice
-from fairscreen.feedback.policy import load_reasons
+from fairscreen.feedback.policy import ADVERSE_LEVELS, load_reasons
 from fairscreen.identity.models import User
 from fairscreen.identity.policy import Actor, may_see_personal_data, require_staff
 from fairscreen.shared.clock import as_utc
-from fairscreen.shared.errors import Forbidden, ValidationFailed
+from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
+from fairscreen.verification.models import Finding
 from fairscreen.verification.queries import Opener
 
 OPEN = ("open", "in_review")
@@ -208,3 +209,83 @@ def decisions_before_waiting_or_during_dispute(session: Session, org_id: str) ->
         if d.open_disputes > 0
         or (d.waiting_ends_at is not None and as_utc(d.decided_at) < as_utc(d.waiting_ends_at))
     )
+
+
+def case_notices(uow: UnitOfWork, *, actor: Actor, case_id: str) -> list[dict[str, Any]]:
+    """Return the notices a case gave, oldest first: each report release, the adverse decision.
+
+    A release reached the candidate and the employer's HR at the same moment and started
+    a waiting period; an adverse decision told the candidate its reasons.
+    """
+    require_staff(actor)
+    with uow:
+        case = load_case(uow.session, actor, case_id)
+        rows = uow.session.scalars(
+            select(FeedbackNotice)
+            .where(FeedbackNotice.case_id == case.id)
+            .order_by(FeedbackNotice.report_version)
+        )
+        notices: list[dict[str, Any]] = [
+            {
+                "kind": "adverse_report" if n.rating in ADVERSE_LEVELS else "report",
+                "report_version": n.report_version,
+                "rating": n.rating,
+                "at": _iso(n.released_at),
+                "waiting_ends_at": _iso(n.waiting_ends_at),
+                "provisional": n.provisional,
+                "to": ["candidate", "employer"],
+                "reasons": [],
+            }
+            for n in rows
+        ]
+        decision = uow.session.scalar(
+            select(FeedbackDecision).where(FeedbackDecision.case_id == case.id)
+        )
+        if decision is not None and decision.outcome == "reject":
+            notices.append(
+                {
+                    "kind": "adverse_decision",
+                    "report_version": decision.report_version,
+                    "rating": None,
+                    "at": _iso(decision.decided_at),
+                    "waiting_ends_at": None,
+                    "provisional": False,
+                    "to": ["candidate"],
+                    "reasons": list(decision.reasons),
+                }
+            )
+        return notices
+
+
+def desk_item(uow: UnitOfWork, *, actor: Actor, kind: str, item_id: str) -> dict[str, Any]:
+    """Return one dispute or complaint of the actor's organisation, with its texts.
+
+    A dispute about a finding carries that finding's category and claim, so whoever
+    answers reads what the candidate disputes.
+    """
+    require_staff(actor, "admin", "employer", "investigator")
+    with uow:
+        item = uow.session.get(FeedbackItem, item_id)
+        if item is None or item.kind != kind:
+            raise NotFound(f"There is no such {kind}.")
+        if actor.org_id not in (item.owner_org_id, item.employer_org_id):
+            raise NotFound(f"There is no such {kind}.")
+        case = uow.session.get(Case, item.case_id)
+        if case is None:
+            raise NotFound(f"There is no such {kind}.")
+        open_ = Opener(uow, actor, case)
+        names = _owner_names(uow.session, [item])
+        view = item_view(item, names.get(item.owner_id), uow.app.clock.now(), open_)
+        view["case_status"] = case.status
+        view["finding"] = None
+        if item.finding_id:
+            finding = uow.session.get(Finding, item.finding_id)
+            if finding is not None:
+                view["finding"] = {
+                    "id": finding.id,
+                    "category": finding.category,
+                    "status": finding.status,
+                    "adverse": finding.adverse,
+                    "claim": open_("finding.claim", finding.claim),
+                }
+        return view

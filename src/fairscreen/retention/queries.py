@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fairscreen.cases.actions import load_case
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.models import Org
-from fairscreen.identity.policy import Actor
-from fairscreen.retention.models import OrgRetentionPolicy, Tombstone
+from fairscreen.identity.policy import Actor, require_staff
+from fairscreen.retention.models import LegalHold, OrgRetentionPolicy, Tombstone
 from fairscreen.retention.policy import RetentionPolicy
 from fairscreen.scope.policy import Pack, load_pack
+from fairscreen.shared.clock import as_utc
 from fairscreen.shared.errors import NotFound
 
 
@@ -70,3 +72,43 @@ def describe_policy(session: Session, org: Org) -> dict[str, Any]:
         "pack_days": asdict(RetentionPolicy.from_pack(pack_days(org.pack))),
         "overrides": org_overrides(session, org.id),
     }
+
+
+def org_holds(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
+    """Return the legal holds the admin's organisation placed, holds in force first."""
+    require_staff(actor, "admin")
+    with uow:
+        now = as_utc(uow.app.clock.now())
+        rows = list(
+            uow.session.scalars(
+                select(LegalHold)
+                .where(LegalHold.org_id == actor.org_id)
+                .order_by(LegalHold.placed_at.desc(), LegalHold.id)
+            )
+        )
+        views = []
+        with uow.app.vault(uow) as vault:
+            for hold in rows:
+                ended = hold.ends_at is not None and as_utc(hold.ends_at) <= now
+                # The reason is sealed under the case key: gone once the case is destroyed.
+                readable = hold.reason is not None and vault.is_readable(hold.case_id)
+                views.append(
+                    {
+                        "id": hold.id,
+                        "case_id": hold.case_id,
+                        "reason": (
+                            vault.open(hold.case_id, "retention_hold.reason", hold.reason)
+                            if readable and hold.reason is not None
+                            else None
+                        ),
+                        "placed_by": hold.placed_by,
+                        "placed_at": as_utc(hold.placed_at).isoformat(),
+                        "ends_at": as_utc(hold.ends_at).isoformat() if hold.ends_at else None,
+                        "released_at": (
+                            as_utc(hold.released_at).isoformat() if hold.released_at else None
+                        ),
+                        "in_force": hold.released_at is None and not ended,
+                    }
+                )
+        views.sort(key=lambda v: not v["in_force"])
+        return views

@@ -24,8 +24,15 @@ from fairscreen.web.api import regulator as regulator_api
 from fairscreen.web.api import retention as retention_api
 from fairscreen.web.api import statements as statements_api
 from fairscreen.web.api import webhooks as webhooks_api
-from fairscreen.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from fairscreen.web.middleware import (
+    AccessLogMiddleware,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+)
+from fairscreen.web.pages import admin as admin_pages
 from fairscreen.web.pages import candidate as candidate_pages
+from fairscreen.web.pages import employer as employer_pages
+from fairscreen.web.pages import investigator as investigator_pages
 from fairscreen.web.pages import public, staff
 from fairscreen.web.pages import rating as rating_pages
 from fairscreen.web.pages import regulator as regulator_pages
@@ -49,6 +56,9 @@ PAGE_ROUTERS.append(rating_pages.router)
 PAGE_ROUTERS.append(candidate_pages.router)
 API_ROUTERS.append(regulator_api.router)
 PAGE_ROUTERS.append(regulator_pages.router)
+PAGE_ROUTERS.append(employer_pages.router)
+PAGE_ROUTERS.append(investigator_pages.router)
+PAGE_ROUTERS.append(admin_pages.router)
 
 
 def create_app(app: App | None = None) -> FastAPI:
@@ -84,4 +94,5 @@ def create_app(app: App | None = None) -> FastAPI:
     errors.install(web)
     web.add_middleware(BodyLimitMiddleware, overrides={"/evidence": 10 * 1024 * 1024 + 64 * 1024})
     web.add_middleware(SecurityHeadersMiddleware)
+    web.add_middleware(AccessLogMiddleware)
     return web

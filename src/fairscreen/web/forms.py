@@ -27,7 +27,8 @@ REFUSALS: dict[str, str] = {
     "waiting_period": "The waiting period before a decision has not ended yet.",
     "dispute_open": "A dispute is open; no decision can be made until it is settled.",
     "legal_hold": "A legal hold keeps this data for now.",
-    "assessment_required": "An impact assessment is needed before this check can go on.",
+    "assessment_required": "Record an individualized assessment of the record first; an "
+    "adverse decision on it needs one.",
     "conflict": "Someone changed this at the same moment; reload the page and try again.",
     "reverification_required": "A reference interview older than three months must be "
     "verified again before it can count against the candidate.",

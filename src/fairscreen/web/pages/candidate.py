@@ -23,6 +23,9 @@ from fairscreen.consent.actions import (
 )
 from fairscreen.consent.queries import candidate_case, latest_consent
 from fairscreen.consent.receipt import consent_receipt
+from fairscreen.feedback.complaints import do_file_complaint, do_rate_satisfaction
+from fairscreen.feedback.desk import do_file_dispute
+from fairscreen.feedback.queries import candidate_items
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor
 from fairscreen.rating.policy import load_rules
@@ -30,11 +33,12 @@ from fairscreen.rating.queries import candidate_report
 from fairscreen.retention.actions import do_request_erasure
 from fairscreen.retention.models import ErasureRequest
 from fairscreen.scope.policy import load_pack
-from fairscreen.shared.errors import DomainError, Unauthenticated
+from fairscreen.shared.errors import DomainError, NotFound, Unauthenticated
 from fairscreen.verification.queries import case_findings
-from fairscreen.web.deps import CANDIDATE_COOKIE, AppDep, optional_actor
+from fairscreen.web.deps import CANDIDATE_COOKIE, AppDep, optional_actor, present_secret
 from fairscreen.web.forms import ConsentForm, form_errors, refusal_message, require_csrf
 from fairscreen.web.i18n import LANGS, pick_lang
+from fairscreen.web.l10n import gettext
 from fairscreen.web.rendering import render as render_page
 
 router = APIRouter(include_in_schema=False)
@@ -151,26 +155,44 @@ def _consent_page(
     )
 
 
-def _report_page(request: Request, app: App, actor: Actor, progress: dict[str, Any]) -> Response:
+def _report_page(
+    request: Request,
+    app: App,
+    actor: Actor,
+    progress: dict[str, Any],
+    *,
+    status: int = 200,
+    errors: dict[str, dict[str, dict[str, str]]] | None = None,
+    posted: dict[str, dict[str, str]] | None = None,
+) -> Response:
     lang = pick_lang(request)
     report = candidate_report(app.reader(), actor=actor)
     names = {lv["code"]: lv["names"][lang] for lv in load_rules().published()["levels"]}
     pack = load_pack()
     category_names = {c: pack.taxonomy.categories[c].names[lang] for c in pack.taxonomy.categories}
+    notice = FEEDBACK_NOTICES.get(request.query_params.get("done") or "")
     return render(
         request,
         "candidate/report.html",
+        status=status,
         progress=progress,
         report=report,
         level_names=names,
         category_names=category_names,
+        feedback=_feedback_view(app, actor, report, category_names),
+        feedback_errors=errors or {},
+        feedback_posted=posted or {},
+        feedback_notice=gettext(notice, lang) if notice else None,
+        complaint_categories=COMPLAINT_CATEGORY_NAMES,
+        outcome_names=OUTCOME_NAMES,
+        item_states=ITEM_STATES,
     )
 
 
 @router.get("/c/{token}", response_class=HTMLResponse)
 def candidate_entry(token: str, request: Request, app: AppDep) -> Response:
     """Open the candidate's page from the invitation link (the token moves into a cookie)."""
-    authenticate_candidate(app.reader(), token)
+    present_secret(request, app, authenticate_candidate, token)
     lang = request.query_params.get("lang")
     # The link may name a language; keep it so the next page sets the cookie.
     response = RedirectResponse(f"{PAGE}?lang={lang}" if lang in LANGS else PAGE, status_code=303)
@@ -306,3 +328,208 @@ def receipt_download(request: Request, app: AppDep) -> Response:
             "cache-control": "no-store",
         },
     )
+
+
+# ----- disputes, complaints and satisfaction (接訴即辦, 回訪) -----
+
+# English texts are the message ids; translations in LC_MESSAGES/candidate_feedback.po.
+FEEDBACK_FIELD_MESSAGES: dict[str, str] = {
+    "finding_id": "Choose a fact from your report, or the report as a whole.",
+    "what": "Say what is wrong.",
+    "complaint": "Say what your complaint is about.",
+    "too_long": "What you wrote is too long (at most 8,000 characters in all).",
+    "category": "Choose what your complaint is about.",
+    "score": "Choose a rating from 1 to 5.",
+    "comment": "Your comment is too long (at most 8,000 characters).",
+}
+FEEDBACK_NOTICES: dict[str, str] = {
+    "dispute_filed": "Your dispute was received. Its owner and due date are shown below.",
+    "complaint_filed": "Your complaint was received. Its owner and due date are shown below.",
+    "rated": "Thank you for your answer.",
+}
+COMPLAINT_CATEGORY_NAMES: dict[str, str] = {
+    "consent": "How my consent was asked for or used",
+    "scope": "Something was checked that should not have been",
+    "investigation_conduct": "How the investigation was carried out",
+    "data_handling": "How my personal data was handled",
+    "decision": "The employer's decision",
+    "other": "Something else",
+}
+OUTCOME_NAMES: dict[str, str] = {
+    "corrected": "Corrected",
+    "removed": "Removed from the report",
+    "upheld": "Upheld: the fact stays as it was",
+}
+ITEM_STATES: dict[str, str] = {
+    "open": "Received",
+    "in_review": "Being reviewed",
+    "resolved": "Closed",
+}
+EVIDENCE_LABEL = "Evidence"
+SECTION = "#disputes-and-complaints"
+MAX_TEXT = 8000
+
+
+def _feedback_view(
+    app: App, actor: Actor, report: dict[str, Any], category_names: dict[str, str]
+) -> dict[str, Any]:
+    """Return the candidate's disputes and complaints, and the facts that may be disputed."""
+    facts = [
+        {"id": f["id"], "category": f["category"], "claim": f.get("claim"), "used": True}
+        for f in report["findings"]
+    ] + [
+        {"id": f["id"], "category": f["category"], "claim": None, "used": False}
+        for f in report["not_used"]
+    ]
+    labels = {f["id"]: category_names.get(f["category"], f["category"]) for f in facts}
+    disputes = candidate_items(app.reader(), actor=actor, kind="dispute")
+    complaints = candidate_items(app.reader(), actor=actor, kind="complaint")
+    for item in disputes:
+        item["finding_label"] = labels.get(item["finding_id"]) if item["finding_id"] else None
+    return {
+        "facts": facts,
+        "disputes": disputes,
+        "complaints": complaints,
+        "open_dispute": any(d["status"] != "resolved" for d in disputes),
+    }
+
+
+def dispute_statement(what: str, evidence: str, lang: str) -> str:
+    """Join what is wrong and the evidence offered into the one statement the desk keeps."""
+    what, evidence = what.strip(), evidence.strip()
+    if not what or not evidence:
+        return what  # no complaint text: the desk refuses it and says so next to the field
+    return f"{what}\n\n{gettext(EVIDENCE_LABEL, lang)}: {evidence}"
+
+
+def feedback_error(exc: DomainError, lang: str, field: str) -> dict[str, str]:
+    """Return a refusal for one field: a message a person understands and its code."""
+    if exc.code == "validation_error" and field in FEEDBACK_FIELD_MESSAGES:
+        message = gettext(FEEDBACK_FIELD_MESSAGES[field], lang)
+    else:
+        message = refusal_message(exc.code, lang)
+    return {"message": message, "code": exc.code}
+
+
+def _refused(
+    request: Request,
+    app: App,
+    actor: Actor,
+    exc: DomainError,
+    form: str,
+    errors: dict[str, dict[str, str]],
+    posted: dict[str, str],
+) -> Response:
+    lang = pick_lang(request)
+    progress = _progress(app, actor, lang)
+    if progress["status"] not in REPORTED:
+        return _back()  # the case moved on (withdrawn, destroyed): show where things stand
+    status = {"not_found": 404, "invalid_state": 409, "conflict": 409}.get(exc.code, 422)
+    return _report_page(
+        request,
+        app,
+        actor,
+        progress,
+        status=status,
+        errors={form: errors},
+        posted={form: posted},
+    )
+
+
+def _done(notice: str) -> Response:
+    return RedirectResponse(f"{PAGE}?done={notice}{SECTION}", status_code=303)
+
+
+@router.post("/candidate/disputes", response_class=HTMLResponse)
+def file_dispute(
+    request: Request,
+    app: AppDep,
+    finding_id: Annotated[str, Form(max_length=64)] = "",
+    what: Annotated[str, Form()] = "",
+    evidence: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Dispute a fact of the report (or the whole report): an owner and a due date at once."""
+    require_csrf(request, csrf)
+    actor = _candidate(request, app)
+    lang = pick_lang(request)
+    statement = dispute_statement(what, evidence, lang)
+    try:
+        do_file_dispute(
+            app.uow(), actor=actor, statement=statement, finding_id=finding_id.strip() or None
+        )
+    except DomainError as exc:
+        if exc.code == "not_found":
+            field = "finding_id"
+        elif exc.details.get("field") == "statement":
+            field = "what" if not what.strip() else "too_long"
+        else:
+            field = "form"
+        error = feedback_error(exc, lang, field)
+        key = "what" if field == "too_long" else field
+        posted = {"finding_id": finding_id, "what": what, "evidence": evidence}
+        return _refused(request, app, actor, exc, "dispute", {key: error}, posted)
+    return _done("dispute_filed")
+
+
+@router.post("/candidate/complaints", response_class=HTMLResponse)
+def file_complaint(
+    request: Request,
+    app: AppDep,
+    category: Annotated[str, Form(max_length=64)] = "",
+    statement: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Complain about any part of the check; always accepted, one owner from the start."""
+    require_csrf(request, csrf)
+    actor = _candidate(request, app)
+    lang = pick_lang(request)
+    try:
+        do_file_complaint(app.uow(), actor=actor, category=category, statement=statement)
+    except DomainError as exc:
+        field = exc.details.get("field")
+        if field == "category":
+            key, message_key = "category", "category"
+        elif field == "statement":
+            key = "statement"
+            message_key = "complaint" if not statement.strip() else "too_long"
+        else:
+            key = message_key = "form"
+        error = feedback_error(exc, lang, message_key)
+        posted = {"category": category, "statement": statement}
+        return _refused(request, app, actor, exc, "complaint", {key: error}, posted)
+    return _done("complaint_filed")
+
+
+@router.post("/candidate/{kind}/{item_id}/satisfaction", response_class=HTMLResponse)
+def rate_satisfaction(
+    kind: str,
+    item_id: str,
+    request: Request,
+    app: AppDep,
+    score: Annotated[str, Form(max_length=2)] = "",
+    comment: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Say how satisfied you are with a closed dispute or complaint."""
+    require_csrf(request, csrf)
+    actor = _candidate(request, app)
+    if kind not in ("disputes", "complaints"):
+        raise NotFound()
+    lang = pick_lang(request)
+    try:
+        do_rate_satisfaction(
+            app.uow(),
+            actor=actor,
+            kind=kind[:-1],
+            item_id=item_id,
+            score=int(score) if score.isdigit() else 0,
+            comment=comment or None,
+        )
+    except DomainError as exc:
+        field = exc.details.get("field")
+        key = field if field in ("score", "comment") else "form"
+        error = feedback_error(exc, lang, key)
+        posted = {"score": score, "comment": comment}
+        return _refused(request, app, actor, exc, f"rate:{item_id}", {key: error}, posted)
+    return _done("rated")

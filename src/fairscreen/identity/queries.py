@@ -1,0 +1,82 @@
+"""Read-only views of an organisation's staff and API keys, for its admin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.actions import API_KEY_PREFIX
+from fairscreen.identity.models import ApiKey, Org, User
+from fairscreen.identity.policy import ROLES_BY_ORG_KIND, Actor, require_staff
+from fairscreen.shared.clock import as_utc
+from fairscreen.shared.errors import NotFound
+
+
+def _iso(value: datetime | None) -> str | None:
+    return as_utc(value).isoformat() if value is not None else None
+
+
+def key_prefix(key_id: str) -> str:
+    """Return the part of an API key that may be shown again: never its secret."""
+    return f"{API_KEY_PREFIX}{key_id}"
+
+
+def _admin_org(uow: UnitOfWork, actor: Actor) -> Org:
+    require_staff(actor, "admin")
+    org = uow.session.get(Org, actor.org_id) if actor.org_id else None
+    if org is None:
+        raise NotFound("There is no such organisation.")
+    return org
+
+
+def org_users(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
+    """Return the admin's organisation, its users and the roles its kind allows."""
+    with uow:
+        org = _admin_org(uow, actor)
+        users = uow.session.scalars(
+            select(User).where(User.org_id == org.id).order_by(User.created_at, User.email)
+        )
+        return {
+            "org": {"id": org.id, "name": org.name, "kind": org.kind},
+            "roles": list(ROLES_BY_ORG_KIND[org.kind]),
+            "users": [
+                {
+                    "id": u.id,
+                    "email": u.email,
+                    "name": u.name,
+                    "role": u.role,
+                    "active": u.active,
+                    "can_sign_in": u.password_hash is not None,
+                    "created_at": _iso(u.created_at),
+                }
+                for u in users
+            ],
+        }
+
+
+def org_api_keys(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
+    """Return the API keys of the admin's organisation by prefix (never a secret), newest first."""
+    with uow:
+        org = _admin_org(uow, actor)
+        rows = uow.session.execute(
+            select(ApiKey, User)
+            .join(User, User.id == ApiKey.user_id)
+            .where(User.org_id == org.id)
+            .order_by(ApiKey.created_at.desc(), ApiKey.id)
+        )
+        return [
+            {
+                "id": key.id,
+                "prefix": key_prefix(key.id),
+                "user_id": user.id,
+                "user_email": user.email,
+                "role": user.role,
+                "created_at": _iso(key.created_at),
+                "last_used_at": _iso(key.last_used_at),
+                "revoked_at": _iso(key.revoked_at),
+            }
+            for key, user in rows
+        ]
