@@ -29,10 +29,11 @@ from fairscreen.retention.queries import org_holds
 from fairscreen.scope.actions import do_create_position, list_positions
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import DomainError, NotFound
-from fairscreen.web.deps import AppDep, optional_actor
+from fairscreen.web.deps import AppDep
 from fairscreen.web.forms import refusal_message, require_csrf
 from fairscreen.web.i18n import pick_lang
 from fairscreen.web.l10n import DISPLAY_TZ, gettext
+from fairscreen.web.pages.staff import back, staff_actor, to_login
 from fairscreen.web.rendering import render as render_page
 from fairscreen.webhooks import actions as webhook_actions
 from fairscreen.webhooks.policy import EVENT_TYPES
@@ -91,19 +92,14 @@ NOTICES: dict[str, str] = {
 
 def _admin(request: Request, app: App) -> Actor | None:
     """Return the signed-in admin, None for no staff sign-in; refuse other roles."""
-    actor = optional_actor(request, app)
-    if actor is None or actor.kind != "staff":
-        return None
-    require_staff(actor, "admin")
+    actor = staff_actor(request, app)
+    if actor is not None:
+        require_staff(actor, "admin")
     return actor
 
 
-def _login() -> Response:
-    return RedirectResponse("/login", status_code=303)
-
-
 def _done(path: str, notice: str) -> Response:
-    return RedirectResponse(f"{path}?done={notice}", status_code=303)
+    return back(f"{path}?done={notice}")
 
 
 def refusal(exc: DomainError, lang: str, field: str | None = None) -> dict[str, str]:
@@ -142,7 +138,7 @@ def render(request: Request, template: str, actor: Actor, **context: Any) -> Res
 def admin_home(request: Request, app: AppDep) -> Response:
     """Open the admin pages at the users and roles."""
     if _admin(request, app) is None:
-        return _login()
+        return to_login(request)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -161,7 +157,7 @@ def users_page(request: Request, app: AppDep) -> Response:
     """List the organisation's users with their roles."""
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     return _users_page(request, app, actor)
 
 
@@ -179,7 +175,7 @@ def add_user(
     require_csrf(request, csrf)
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     try:
         do_create_user(
             app.uow(),
@@ -210,7 +206,7 @@ def change_role(
     require_csrf(request, csrf)
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     try:
         do_change_role(app.uow(), actor=actor, user_id=user_id, role=role)
     except DomainError as exc:
@@ -242,7 +238,7 @@ def keys_page(request: Request, app: AppDep) -> Response:
     """List the organisation's API keys by prefix."""
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     return _keys_page(request, app, actor, new_key=None)
 
 
@@ -257,7 +253,7 @@ def create_key(
     require_csrf(request, csrf)
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     try:
         key = do_create_api_key(app.uow(), actor=actor, user_id=user_id)
     except DomainError as exc:
@@ -277,7 +273,7 @@ def revoke_key(
     require_csrf(request, csrf)
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     do_revoke_api_key(app.uow(), actor=actor, key_id=key_id)
     return _done("/admin/api-keys", "key_revoked")
 
@@ -311,7 +307,7 @@ def positions_page(request: Request, app: AppDep) -> Response:
     """List positions with the categories each may request."""
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     return _positions_page(request, app, actor)
 
 
@@ -328,7 +324,7 @@ def create_position(
     require_csrf(request, csrf)
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     try:
         position = do_create_position(
             app.uow(), actor=actor, title=title, purpose=purpose, grade=grade
@@ -364,7 +360,7 @@ def retention_page(request: Request, app: AppDep) -> Response:
     """Show the retention periods in force and the form to shorten them."""
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     return _retention_page(request, app, actor)
 
 
@@ -401,7 +397,7 @@ def save_retention(
     }
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     lang = pick_lang(request)
     days, bad = parse_days(values)
     posted = {k: values.get(k, "") for k in DEFAULT_DAYS}
@@ -438,7 +434,7 @@ def holds_page(request: Request, app: AppDep) -> Response:
     """List legal holds and the form to place one."""
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     return _holds_page(request, app, actor)
 
 
@@ -460,7 +456,7 @@ def place_hold(
     require_csrf(request, csrf)
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     lang = pick_lang(request)
     posted = {"case_id": case_id, "reason": reason, "ends_on": ends_on}
     try:
@@ -493,7 +489,7 @@ def release_hold(
     require_csrf(request, csrf)
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     do_release_hold(app.uow(), actor=actor, hold_id=hold_id)
     return _done("/admin/legal-holds", "hold_released")
 
@@ -521,7 +517,7 @@ def webhooks_page(request: Request, app: AppDep) -> Response:
     """List webhook endpoints and the form to add one."""
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     return _webhooks_page(request, app, actor, new_secret=None)
 
 
@@ -537,7 +533,7 @@ def create_webhook(
     require_csrf(request, csrf)
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     chosen = [e for e in dict.fromkeys(events or []) if e]
     try:
         _endpoint_id, secret = webhook_actions.do_create_endpoint(
@@ -560,7 +556,7 @@ def webhook_log(endpoint_id: str, request: Request, app: AppDep) -> Response:
     """Show an endpoint's delivery log."""
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     log = webhook_actions.deliveries(app.reader(), actor=actor, endpoint_id=endpoint_id)
     endpoint = next(
         (e for e in org_endpoints(app.reader(), actor=actor) if e["id"] == endpoint_id), None
@@ -582,6 +578,6 @@ def redeliver(
     require_csrf(request, csrf)
     actor = _admin(request, app)
     if actor is None:
-        return _login()
+        return to_login(request)
     webhook_actions.do_redeliver(app.uow(), actor=actor, delivery_id=delivery_id)
     return _done(f"/admin/webhooks/{endpoint_id}", "redelivered")
