@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from fairscreen.shared.errors import ValidationFailed
 
 DEFAULT_DAYS = 365
+MIN_YEAR, MAX_YEAR = 1900, 2999
 MAX_DAYS = 3660
 # A destruction a day late is overdue: the purge runs at least daily.
 DESTRUCTION_GRACE = timedelta(days=1)
@@ -34,9 +35,13 @@ class Period:
 
 def _day(text: str, name: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValidationFailed(f"{name} is a date as YYYY-MM-DD.", field=name) from None
+    # Near year 1 or 9999 the period's arithmetic would overflow; no record is that old.
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValidationFailed(f"{name} is a year from {MIN_YEAR} to {MAX_YEAR}.", field=name)
+    return day
 
 
 def parse_period(start: str | None, end: str | None, now: datetime) -> Period:

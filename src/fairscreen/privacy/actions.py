@@ -15,7 +15,7 @@ from fairscreen.ledger.events import EventValue, append_event, iso
 from fairscreen.mail.backends import Message
 from fairscreen.privacy.models import Breach, ImpactAssessment
 from fairscreen.privacy.records import access_org_records, processing_record
-from fairscreen.shared.errors import NotFound, ValidationFailed
+from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
 from fairscreen.shared.ids import new_id
 
 REGULATOR_HOURS = 72
@@ -193,7 +193,8 @@ def do_create_assessment(uow: UnitOfWork, *, actor: Actor, org_id: str) -> dict[
     with uow:
         org = access_org_records(actor, uow.session.get(Org, org_id))
         if actor.role != "admin":
-            raise NotFound()
+            # The regulator may read the organisation's assessments, not write them.
+            raise Forbidden("Only the organisation's admin writes its impact assessment.")
         version = (
             int(
                 uow.session.scalar(

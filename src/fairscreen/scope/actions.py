@@ -10,7 +10,7 @@ from fairscreen.identity.policy import Actor, require_staff
 from fairscreen.ledger.events import append_event
 from fairscreen.scope.models import Position
 from fairscreen.scope.policy import load_pack
-from fairscreen.shared.errors import NotFound, ValidationFailed
+from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
 from fairscreen.shared.ids import new_id
 
 
@@ -25,7 +25,7 @@ def do_create_position(
     with uow:
         org = uow.session.get(Org, actor.org_id)
         if org is None or org.kind != "employer":
-            raise ValidationFailed("Only an employer organisation has positions.")
+            raise Forbidden("Only an employer organisation has positions.")
         pack = load_pack(org.pack)
         allowed = pack.allowed_categories(purpose, grade)
         position = Position(

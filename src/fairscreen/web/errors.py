@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -153,6 +153,18 @@ def install(app: FastAPI) -> None:
             503,
             "unavailable",
             "The service cannot reach its database right now; retry shortly.",
+        )
+
+    @app.exception_handler(DataError)
+    async def _bad_value(request: Request, exc: DataError) -> Response:
+        # The database refused a value it cannot hold or compare (a NUL character in text,
+        # a number out of range): the request's fault, and nothing was written.
+        log.info("database refused a value: %s", type(exc.orig).__name__)
+        return _respond(
+            request,
+            422,
+            "validation_error",
+            "A value in the request cannot be stored (a NUL character, or a number out of range).",
         )
 
     @app.exception_handler(DBAPIError)

@@ -32,8 +32,12 @@ def do_create_endpoint(
 ) -> tuple[str, str]:
     """Register an endpoint for the actor's organisation; return (id, secret shown once)."""
     require_staff(actor, "admin")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # read lazily: a port out of range or a broken IPv6 host raises here
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationFailed("Give an http(s) URL for the endpoint.", field="url")
     unknown = [e for e in events if e not in EVENT_TYPES]
     if unknown or not events:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import Field
 
 from fairscreen.audit import actions
-from fairscreen.web.api.common import Body, errors
+from fairscreen.web.api.common import Body, Day, errors
 from fairscreen.web.deps import AppDep, CandidateDep, StaffDep
 
 router = APIRouter(tags=["audit"])
@@ -38,8 +37,8 @@ def bias_audit(
     app: AppDep,
     actor: StaffDep,
     org: Annotated[str, Query(min_length=1)],
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
 ) -> dict[str, Any]:
     """The publishable bias-audit summary (no personal data)."""
     return actions.bias_audit(app.reader(), actor=actor, org_id=org, start=start, end=end)

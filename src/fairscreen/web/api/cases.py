@@ -12,7 +12,7 @@ from fairscreen.cases import queries as case_queries
 from fairscreen.cases.policy import STATUSES
 from fairscreen.compliance.actions import counting_refusals
 from fairscreen.scope import actions as scope_actions
-from fairscreen.web.api.common import Body, errors
+from fairscreen.web.api.common import MAX_INT, Body, errors
 from fairscreen.web.deps import AppDep, StaffDep
 
 router = APIRouter()
@@ -93,7 +93,7 @@ def list_cases(
     actor: StaffDep,
     status: Annotated[str | None, Query(description=f"one of {', '.join(STATUSES)}")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> dict[str, Any]:
     """The cases the caller may see, newest first."""
     page = case_queries.list_cases(

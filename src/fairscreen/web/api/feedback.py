@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
@@ -10,7 +9,7 @@ from pydantic import Field
 
 from fairscreen.feedback import actions, complaints, desk, queries, reviews
 from fairscreen.identity.policy import require_staff
-from fairscreen.web.api.common import Body, errors
+from fairscreen.web.api.common import Body, Day, errors
 from fairscreen.web.deps import AppDep, CandidateDep, StaffDep
 
 router = APIRouter(tags=["feedback"])
@@ -22,7 +21,7 @@ Text = Annotated[str, Field(min_length=1, max_length=8000)]
 class DecisionIn(Body):
     outcome: Literal["hire", "reject"]
     reasons: Annotated[list[Code], Field(max_length=20)]
-    employment_end: date | None = None
+    employment_end: Day | None = None
     note: Annotated[str, Field(max_length=4000)] | None = None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
@@ -11,7 +10,7 @@ from pydantic import Field
 from fairscreen.rating import actions as rating_actions
 from fairscreen.rating import queries as rating_queries
 from fairscreen.verification import actions as verification_actions
-from fairscreen.web.api.common import Body, errors
+from fairscreen.web.api.common import Body, Day, errors
 from fairscreen.web.deps import AppDep, CandidateDep, StaffDep
 
 router = APIRouter()
@@ -26,7 +25,7 @@ class FindingIn(Body):
     subject_role: Code | None = None
     severity: Literal["minor", "material", "falsified", "conviction"] | None = None
     job_related: bool = True
-    fact_date: date | None = None
+    fact_date: Day | None = None
 
 
 class SubjectIn(Body):

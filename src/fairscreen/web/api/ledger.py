@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fairscreen.bootstrap import App
 from fairscreen.ledger import checkpoints, queries
 from fairscreen.ledger.events import iso
-from fairscreen.web.api.common import errors
+from fairscreen.web.api.common import MAX_INT, errors
 from fairscreen.web.deps import AppDep
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
@@ -60,7 +60,7 @@ def consistency_proof(
 @router.get("/events", responses=errors())
 def events(
     app: AppDep,
-    start: Annotated[int, Query(alias="from")] = 0,
+    start: Annotated[int, Query(alias="from", le=MAX_INT)] = 0,
     limit: Annotated[int, Query()] = 100,
 ) -> dict[str, Any]:
     """Events in ledger order with their leaf hashes (ids, codes and hashes only)."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from fairscreen.privacy import actions, records
-from fairscreen.web.api.common import Body, errors
+from fairscreen.web.api.common import Body, Moment, errors
 from fairscreen.web.deps import AppDep, StaffDep
 
 router = APIRouter(tags=["privacy"])
@@ -16,7 +16,7 @@ router = APIRouter(tags=["privacy"])
 
 class BreachIn(Body):
     description: Annotated[str, Field(min_length=1, max_length=5000)]
-    discovered_at: AwareDatetime
+    discovered_at: Moment
     case_ids: Annotated[list[str], Field(max_length=100_000)]
 
 

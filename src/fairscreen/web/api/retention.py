@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from fairscreen.retention import actions, lifecycle, queries
-from fairscreen.web.api.common import Body, errors
+from fairscreen.web.api.common import Body, Moment, errors
 from fairscreen.web.deps import AppDep, CandidateDep, StaffDep
 
 router = APIRouter(tags=["retention"])
@@ -26,7 +26,7 @@ class RetentionPolicyIn(Body):
 
 class HoldIn(Body):
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
-    ends_at: AwareDatetime | None = None
+    ends_at: Moment | None = None
 
 
 @router.post("/candidate/erasure", status_code=202, responses=errors(401, 403, 409))
