@@ -23,6 +23,11 @@ from fairscreen.verification.queries import Opener
 
 OPEN = ("open", "in_review")
 STATUSES = ("open", "in_review", "resolved")
+ANSWER_FIELDS = {
+    "dispute": "dispute.note",
+    "complaint": "complaint.answer",
+    "review": "review.answer",
+}
 
 
 def decision_reasons() -> dict[str, Any]:
@@ -66,7 +71,8 @@ def item_view(
     }
     if open_ is not None:
         view["statement"] = open_(f"{item.kind}.statement", item.statement)
-        field = "dispute.note" if item.kind == "dispute" else "complaint.answer"
+        # The field each kind's answer was sealed under (its AAD): a mismatch cannot open.
+        field = ANSWER_FIELDS.get(item.kind, "complaint.answer")
         view["answer"] = open_(field, item.answer)
     return view
 
@@ -289,3 +295,21 @@ def desk_item(uow: UnitOfWork, *, actor: Actor, kind: str, item_id: str) -> dict
                     "claim": open_("finding.claim", finding.claim),
                 }
         return view
+
+
+def candidate_decision(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any] | None:
+    """Return the employer's decision on the candidate's own case (no staff names), or None."""
+    if actor.kind != "candidate" or actor.case_id is None:
+        raise Forbidden("This is for the candidate, through the invitation link.")
+    with uow:
+        row = uow.session.scalar(
+            select(FeedbackDecision).where(FeedbackDecision.case_id == actor.case_id)
+        )
+        if row is None:
+            return None
+        return {
+            "outcome": row.outcome,
+            "reasons": list(row.reasons),
+            "report_version": row.report_version,
+            "decided_at": _iso(row.decided_at),
+        }

@@ -25,7 +25,9 @@ from fairscreen.consent.queries import candidate_case, latest_consent
 from fairscreen.consent.receipt import consent_receipt
 from fairscreen.feedback.complaints import do_file_complaint, do_rate_satisfaction
 from fairscreen.feedback.desk import do_file_dispute
-from fairscreen.feedback.queries import candidate_items
+from fairscreen.feedback.policy import load_reasons
+from fairscreen.feedback.queries import candidate_decision, candidate_items
+from fairscreen.feedback.reviews import do_request_review
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor
 from fairscreen.rating.policy import load_rules
@@ -34,6 +36,8 @@ from fairscreen.retention.actions import do_request_erasure
 from fairscreen.retention.models import ErasureRequest
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import DomainError, NotFound, Unauthenticated
+from fairscreen.statements.actions import MAX_LEN as ACCOUNT_MAX_LEN
+from fairscreen.statements.actions import do_add_account
 from fairscreen.verification.queries import case_findings
 from fairscreen.web.deps import CANDIDATE_COOKIE, AppDep, optional_actor, present_secret
 from fairscreen.web.forms import ConsentForm, form_errors, refusal_message, require_csrf
@@ -170,7 +174,9 @@ def _report_page(
     names = {lv["code"]: lv["names"][lang] for lv in load_rules().published()["levels"]}
     pack = load_pack()
     category_names = {c: pack.taxonomy.categories[c].names[lang] for c in pack.taxonomy.categories}
-    notice = FEEDBACK_NOTICES.get(request.query_params.get("done") or "")
+    done = request.query_params.get("done") or ""
+    notice = FEEDBACK_NOTICES.get(done)
+    review_notice = REVIEW_NOTICES.get(done)
     return render(
         request,
         "candidate/report.html",
@@ -186,6 +192,8 @@ def _report_page(
         complaint_categories=COMPLAINT_CATEGORY_NAMES,
         outcome_names=OUTCOME_NAMES,
         item_states=ITEM_STATES,
+        review_notice={done: gettext(review_notice, lang)} if review_notice else {},
+        **_review_view(app, actor, lang),
     )
 
 
@@ -436,8 +444,8 @@ def _refused(
     )
 
 
-def _done(notice: str) -> Response:
-    return RedirectResponse(f"{PAGE}?done={notice}{SECTION}", status_code=303)
+def _done(notice: str, section: str = SECTION) -> Response:
+    return RedirectResponse(f"{PAGE}?done={notice}{section}", status_code=303)
 
 
 @router.post("/candidate/disputes", response_class=HTMLResponse)
@@ -514,7 +522,7 @@ def rate_satisfaction(
     """Say how satisfied you are with a closed dispute or complaint."""
     require_csrf(request, csrf)
     actor = _candidate(request, app)
-    if kind not in ("disputes", "complaints"):
+    if kind not in ("disputes", "complaints", "reviews"):
         raise NotFound()
     lang = pick_lang(request)
     try:
@@ -532,4 +540,157 @@ def rate_satisfaction(
         error = feedback_error(exc, lang, key)
         posted = {"score": score, "comment": comment}
         return _refused(request, app, actor, exc, f"rate:{item_id}", {key: error}, posted)
+    if kind == "reviews":
+        return _done("review_rated", REVIEW_SECTION)
     return _done("rated")
+
+
+# ----- the candidate's own account of a finding, the decision, a human re-review -----
+
+# English texts are the message ids; translations in LC_MESSAGES/reviews.po.
+ACCOUNT_KINDS: dict[str, str] = {
+    "explanation": "An explanation",
+    "correction": "A correction",
+    "rehabilitation": "Evidence of rehabilitation",
+}
+REVIEW_OUTCOME_NAMES: dict[str, str] = {
+    "upheld": "Upheld: the decision stands",
+    "reversed": "Reversed: the decision is now to hire you",
+}
+REVIEW_NOTICES: dict[str, str] = {
+    "account_added": "Your account was added. The employer reads it with the fact.",
+    "review_requested": (
+        "Your request for a human re-review was received. Its owner and due date are shown below."
+    ),
+    "review_rated": "Thank you for your answer.",  # the same words as after a dispute
+}
+REVIEW_FIELD_MESSAGES: dict[str, str] = {
+    "account": "Write your account.",
+    "account_too_long": "Your account is too long (at most %(n)s characters).",
+    "review": "Say why the decision should be looked at again.",
+    "finding": "There is no such fact in your report.",
+}
+# The domain's own refusals, shown as they are (translated) next to the form.
+REVIEW_DOMAIN_MESSAGES = frozenset(
+    {
+        "A human re-review is for a decision against you; there is none.",
+        "You have already asked for a re-review of this decision.",
+        "Nobody in the organisation can take this on; ask its admin.",
+    }
+)
+ACCOUNT_TOPIC = (
+    "Your account mentions another person's %(topic)s. Leave out other people's private details."
+)
+REVIEW_SECTION = "#re-review"
+# What the kind label adds in front of the account ("Evidence of rehabilitation: ...").
+ACCOUNT_PREFIX_ROOM = 60
+
+
+def _review_view(app: App, actor: Actor, lang: str) -> dict[str, Any]:
+    """Return the decision, the re-review requests and the names the page shows for them."""
+    decision = candidate_decision(app.reader(), actor=actor)
+    return {
+        "decision": decision,
+        "reviews": candidate_items(app.reader(), actor=actor, kind="review"),
+        "reason_names": {r.code: r.names[lang] for r in load_reasons().reasons.values()},
+        "account_kinds": ACCOUNT_KINDS,
+        "review_outcome_names": REVIEW_OUTCOME_NAMES,
+        "account_max": ACCOUNT_MAX_LEN - ACCOUNT_PREFIX_ROOM,
+    }
+
+
+def account_statement(kind: str, statement: str, lang: str) -> str:
+    """Put the kind of account the candidate chose in front of what they wrote."""
+    statement = statement.strip()
+    label = ACCOUNT_KINDS.get(kind)
+    if not statement or label is None:
+        return statement  # nothing written: the domain refuses it, next to the field
+    colon = "：" if lang.startswith("zh") else ": "
+    return f"{gettext(label, lang)}{colon}{statement}"
+
+
+def _account_error(exc: DomainError, lang: str, statement: str) -> tuple[str, dict[str, str]]:
+    """Return the field a refused account concerns and its message."""
+    if exc.code == "validation_error":
+        if statement.strip():
+            text = gettext(
+                REVIEW_FIELD_MESSAGES["account_too_long"],
+                lang,
+                n=ACCOUNT_MAX_LEN - ACCOUNT_PREFIX_ROOM,
+            )
+        else:
+            text = gettext(REVIEW_FIELD_MESSAGES["account"], lang)
+        return "statement", {"message": text, "code": exc.code}
+    if exc.code == "forbidden_content":
+        topic = exc.details.get("topic")
+        category = load_pack().taxonomy.get(topic) if isinstance(topic, str) else None
+        if category is not None:
+            text = gettext(ACCOUNT_TOPIC, lang, topic=category.names[lang])
+        else:
+            text = refusal_message(exc.code, lang)
+        return "statement", {"message": text, "code": exc.code}
+    if exc.code == "not_found":
+        return "form", {
+            "message": gettext(REVIEW_FIELD_MESSAGES["finding"], lang),
+            "code": exc.code,
+        }
+    return "form", feedback_error(exc, lang, "form")
+
+
+@router.post("/candidate/findings/{finding_id}/account", response_class=HTMLResponse)
+def add_account(
+    finding_id: str,
+    request: Request,
+    app: AppDep,
+    kind: Annotated[str, Form(max_length=32)] = "",
+    statement: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Add your own account of a fact (an explanation, a correction, rehabilitation)."""
+    require_csrf(request, csrf)
+    actor = _candidate(request, app)
+    lang = pick_lang(request)
+    try:
+        do_add_account(
+            app.uow(),
+            actor=actor,
+            finding_id=finding_id,
+            statement=account_statement(kind, statement, lang),
+        )
+    except DomainError as exc:
+        key, error = _account_error(exc, lang, statement)
+        posted = {"kind": kind, "statement": statement}
+        form = f"account:{finding_id}"
+        return _refused(request, app, actor, exc, form, {key: error}, posted)
+    return _done("account_added", f"#finding-{finding_id}")
+
+
+@router.post("/candidate/reviews", response_class=HTMLResponse)
+def request_review(
+    request: Request,
+    app: AppDep,
+    statement: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Ask for a person other than the one who decided to look at the decision again."""
+    require_csrf(request, csrf)
+    actor = _candidate(request, app)
+    lang = pick_lang(request)
+    try:
+        do_request_review(app.uow(), actor=actor, statement=statement)
+    except DomainError as exc:
+        if exc.details.get("field") == "statement":
+            key = "statement"
+            if statement.strip():
+                error = feedback_error(exc, lang, "too_long")
+            else:
+                error = {
+                    "message": gettext(REVIEW_FIELD_MESSAGES["review"], lang),
+                    "code": exc.code,
+                }
+        elif exc.message in REVIEW_DOMAIN_MESSAGES:
+            key, error = "form", {"message": gettext(exc.message, lang), "code": exc.code}
+        else:
+            key, error = "form", feedback_error(exc, lang, "form")
+        return _refused(request, app, actor, exc, "review", {key: error}, {"statement": statement})
+    return _done("review_requested", REVIEW_SECTION)

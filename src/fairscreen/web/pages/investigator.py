@@ -19,6 +19,8 @@ from fairscreen.cases.queries import case_view, find_cases
 from fairscreen.feedback.complaints import do_answer_complaint
 from fairscreen.feedback.desk import do_resolve_dispute, do_start_dispute
 from fairscreen.feedback.queries import desk_item, staff_items
+from fairscreen.feedback.reviews import STAFF_ROLES as REVIEW_ROLES
+from fairscreen.feedback.reviews import do_answer_review
 from fairscreen.identity.policy import Actor
 from fairscreen.rating.actions import do_release_report
 from fairscreen.rating.queries import list_reports
@@ -65,7 +67,23 @@ FIELD_MESSAGES: dict[str, str] = {
     "statement": "Write the answer.",
     "outcome": "Choose an outcome; only a dispute about a finding can correct or remove it.",
 }
-KINDS = {"disputes": "dispute", "complaints": "complaint"}
+KINDS = {"disputes": "dispute", "complaints": "complaint", "reviews": "review"}
+# A re-review's outcomes (English texts are the message ids, LC_MESSAGES/reviews.po).
+REVIEW_OUTCOME_LABELS: dict[str, str] = {
+    "upheld": "Upheld: the decision stands",
+    "reversed": "Reversed: the candidate is hired instead",
+}
+REVIEW_FIELD_MESSAGES: dict[str, str] = {
+    "outcome": "Choose whether the decision is upheld or reversed.",
+    "answer": "Write the answer.",
+}
+# The domain's own refusals of a re-review answer, shown as they are (translated).
+REVIEW_DOMAIN_MESSAGES = frozenset(
+    {
+        "A re-review is made by someone other than the person who decided.",
+        "This re-review is already answered.",
+    }
+)
 
 
 def field_errors(exc: DomainError, lang: str, default: str = "form") -> dict[str, str]:
@@ -383,6 +401,12 @@ def desk(request: Request, app: AppDep) -> Response:
         actor=actor,
         disputes=staff_items(app.reader(), actor=actor, kind="dispute"),
         complaints=staff_items(app.reader(), actor=actor, kind="complaint"),
+        reviews=(
+            staff_items(app.reader(), actor=actor, kind="review")
+            if actor.role in REVIEW_ROLES
+            else []
+        ),
+        review_outcome_labels=REVIEW_OUTCOME_LABELS,
     )
 
 
@@ -407,6 +431,7 @@ def desk_page(
         item=item,
         errors=errors or {},
         posted=posted or {},
+        review_outcome_labels=REVIEW_OUTCOME_LABELS,
     )
 
 
@@ -514,3 +539,48 @@ def answer_complaint(
             posted={"answer": answer},
         )
     return back("/app/desk?done=1")
+
+
+def review_errors(exc: DomainError, lang: str) -> dict[str, str]:
+    """Map a refused re-review answer to its field; the domain's own words where it has them."""
+    field = exc.details.get("field")
+    if exc.code == "validation_error" and field in REVIEW_FIELD_MESSAGES:
+        return {str(field): gettext(REVIEW_FIELD_MESSAGES[str(field)], lang)}
+    if exc.code == "forbidden_content":
+        topic = exc.details.get("topic")
+        return {"answer": guard_message(topic if isinstance(topic, str) else None, lang)}
+    if exc.message in REVIEW_DOMAIN_MESSAGES:
+        return {"form": gettext(exc.message, lang)}
+    return {"form": refusal_message(exc.code, lang)}
+
+
+@router.post("/app/desk/reviews/{item_id}/answer", response_class=HTMLResponse)
+def answer_review(
+    item_id: str,
+    request: Request,
+    app: AppDep,
+    outcome: Annotated[str, Form(max_length=16)] = "",
+    answer: Annotated[str, Form(max_length=8000)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Answer a re-review: the decision is upheld, or reversed into a hire."""
+    require_csrf(request, csrf)
+    actor = staff_actor(request, app)
+    if actor is None:
+        return to_login(request)
+    try:
+        do_answer_review(app.uow(), actor=actor, review_id=item_id, outcome=outcome, answer=answer)
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        return desk_page(
+            request,
+            app,
+            actor,
+            "review",
+            item_id,
+            status=status_of(exc),
+            errors=review_errors(exc, pick_lang(request)),
+            posted={"outcome": outcome, "answer": answer},
+        )
+    return back("/app/desk?done=1#reviews")
