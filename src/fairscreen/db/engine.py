@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 
 def make_engine(url: str) -> Engine:
@@ -27,7 +27,9 @@ def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
-        poolclass=NullPool,
+        poolclass=QueuePool,
+        pool_size=5,
+        max_overflow=15,
     )
 
     @event.listens_for(engine, "connect")
