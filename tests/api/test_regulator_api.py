@@ -140,10 +140,11 @@ def test_the_regulator_page_lists_organisations_and_draws_charts(client, world) 
     page = client.get(f"/regulator/organizations/{world.employer}?lang=en")
     assert page.status_code == 200
     assert page.text.count("<svg") == 2 and "<script" not in page.text
-    assert "Cases by state" in page.text and "in_progress" in page.text
+    assert "Cases by state" in page.text and "Check under way" in page.text
     assert "Disputes" in page.text and "upheld: 1" in page.text
     zh = client.get(f"/regulator/organizations/{world.employer}?lang=zh-Hant")
     assert "案件狀態" in zh.text
+    assert "in_progress" not in zh.text and "查核進行中" in zh.text  # bars in the page's language
     for value in scene.personal:
         assert value not in page.text
 

@@ -10,9 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fairscreen.compliance import queries
 from fairscreen.compliance.policy import parse_period
+from fairscreen.rating.policy import load_rules
 from fairscreen.web.deps import AppDep, optional_actor
 from fairscreen.web.i18n import pick_lang
 from fairscreen.web.l10n import translator
+from fairscreen.web.pages.staff import STATUS_LABELS
 from fairscreen.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -128,6 +130,11 @@ def regulator_org(org_id: str, request: Request, app: AppDep) -> Response:
         return RedirectResponse("/login", status_code=303)
     period = parse_period(*_period_args(request), app.clock.now())
     figures = queries.org_compliance(app, actor=actor, org_id=org_id, period=period)
+    # The bars are labelled in the page's language: states and the rating rules' own names.
+    lang = pick_lang(request)
+    _ = translator(lang)
+    levels = {lv["code"]: lv["names"][lang] for lv in load_rules().published()["levels"]}
+    by_state, by_rating = figures["cases"]["by_state"], figures["reports"]["by_rating"]
     return render(
         request,
         "regulator.html",
@@ -135,8 +142,8 @@ def regulator_org(org_id: str, request: Request, app: AppDep) -> Response:
         rt=_text(request),
         listing=None,
         figures=figures,
-        state_bars=bars(figures["cases"]["by_state"]),
-        rating_bars=bars(figures["reports"]["by_rating"]),
+        state_bars=bars({_(STATUS_LABELS.get(k, k)): n for k, n in by_state.items()}),
+        rating_bars=bars({levels.get(k, k): n for k, n in by_rating.items()}),
         bar_height=BAR_HEIGHT,
         label_width=LABEL_WIDTH,
         chart_width=CHART_WIDTH,
