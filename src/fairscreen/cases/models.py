@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fairscreen.db.base import Base
@@ -38,6 +38,13 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    # The lists read an organisation's cases newest first, by state or not: with these the
+    # first page of a million cases is an index range, not a sort.
+    __table_args__ = (
+        Index("ix_cases_case_employer_created", "employer_org_id", "created_at", "id"),
+        Index("ix_cases_case_agency_created", "agency_org_id", "created_at", "id"),
+        Index("ix_cases_case_employer_status_created", "employer_org_id", "status", "created_at"),
+    )
 
 
 class CandidateToken(Base):

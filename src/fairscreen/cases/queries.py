@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
 
 from fairscreen.cases.actions import case_ref, load_case
 from fairscreen.cases.models import Case
@@ -84,6 +85,33 @@ class Page:
     total: int
     limit: int
     offset: int
+    # True when there are more than `total` (= COUNT_CAP) matches: counting every one of an
+    # organisation's million cases on each page view would cost more than the page itself.
+    total_capped: bool = False
+
+
+COUNT_CAP = 10_000
+
+
+def count_capped(session: Session, query: Any) -> tuple[int, bool]:
+    """Count a query's rows up to COUNT_CAP; say whether there are more."""
+    cap = COUNT_CAP
+    n = session.scalar(
+        select(func.count()).select_from(query.with_only_columns(Case.id).limit(cap + 1).subquery())
+    )
+    n = int(n or 0)
+    return min(n, cap), n > cap
+
+
+def _visible_cases(actor: Actor) -> Any:
+    """Return the select of the cases a staff actor's organisation works on."""
+    query = select(Case)
+    if actor.org_kind == "agency":
+        return query.where(Case.agency_org_id == actor.org_id)
+    if actor.role == "investigator":
+        # An employer's own investigators see the cases their organisation checks itself.
+        return query.where(Case.employer_org_id == actor.org_id, Case.agency_org_id.is_(None))
+    return query.where(Case.employer_org_id == actor.org_id)
 
 
 def list_cases(
@@ -98,21 +126,14 @@ def list_cases(
     if offset < 0:
         raise ValidationFailed("offset must not be negative.", field="offset")
     with uow:
-        query = select(Case)
-        if actor.org_kind == "agency":
-            query = query.where(Case.agency_org_id == actor.org_id)
-        elif actor.role == "investigator":
-            # An employer's own investigators see the cases their organisation checks itself.
-            query = query.where(Case.employer_org_id == actor.org_id, Case.agency_org_id.is_(None))
-        else:
-            query = query.where(Case.employer_org_id == actor.org_id)
+        query = _visible_cases(actor)
         if status:
             query = query.where(Case.status == status)
-        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        total, capped = count_capped(uow.session, query)
         rows = uow.session.scalars(
             query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit).offset(offset)
         )
-        return Page([summary(c) for c in rows], total, limit, offset)
+        return Page([summary(c) for c in rows], total, limit, offset, capped)
 
 
 def _consent_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
@@ -146,16 +167,6 @@ def _feedback_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, An
 
 
 SECTIONS.append(_feedback_section)
-
-
-def _visible_cases(actor: Actor) -> Any:
-    """Return the select of the cases a staff actor's organisation works on (as list_cases)."""
-    query = select(Case)
-    if actor.org_kind == "agency":
-        return query.where(Case.agency_org_id == actor.org_id)
-    if actor.role == "investigator":
-        return query.where(Case.employer_org_id == actor.org_id, Case.agency_org_id.is_(None))
-    return query.where(Case.employer_org_id == actor.org_id)
 
 
 def find_cases(
@@ -198,7 +209,7 @@ def find_cases(
                     email = unicodedata.normalize("NFKC", q).lower()
                     matches.append(Case.candidate_email_index == vault.lookup_hash("email", email))
             query = query.where(or_(*matches))
-        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        total, capped = count_capped(uow.session, query)
         order = (
             (Case.created_at.asc(), Case.id.asc())
             if oldest_first
@@ -219,7 +230,7 @@ def find_cases(
                 readable = vault.is_readable(case.id)
             item["candidate"] = candidate_fields(uow, actor, case) if readable else None
             items.append(item)
-        return Page(items, total, limit, offset)
+        return Page(items, total, limit, offset, capped)
 
 
 def screening_agencies(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, str]]:

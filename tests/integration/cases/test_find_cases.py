@@ -60,3 +60,20 @@ def test_employers_choose_among_the_screening_agencies(fs) -> None:
     assert agencies == [{"id": world.agency, "name": "Agency Co"}]
     with pytest.raises(Forbidden):
         screening_agencies(fs.reader(), actor=world["investigator"].actor)
+
+
+def test_counting_stops_at_the_cap_and_says_there_are_more(fs, monkeypatch):
+    from fairscreen.cases import queries
+    from fairscreen.cases.queries import list_cases
+
+    world = make_world(fs)
+    for i in range(3):
+        open_case(world, email=f"c{i}@cap.example")
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    page = list_cases(fs.reader(), actor=world["hr"].actor, limit=10)
+    assert (page.total, page.total_capped, len(page.items)) == (2, True, 3)
+    found = find_cases(fs.reader(), actor=world["hr"].actor, limit=10)
+    assert (found.total, found.total_capped) == (2, True)
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    page = list_cases(fs.reader(), actor=world["hr"].actor, limit=10)
+    assert (page.total, page.total_capped) == (3, False)

@@ -99,7 +99,13 @@ def list_cases(
     page = case_queries.list_cases(
         app.reader(), actor=actor, status=status, limit=limit, offset=offset
     )
-    return {"items": page.items, "total": page.total, "limit": page.limit, "offset": page.offset}
+    return {
+        "items": page.items,
+        "total": page.total,
+        "total_capped": page.total_capped,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
 
 
 @router.get("/cases/{case_id}", responses=errors(401, 403, 404), tags=["cases"])
