@@ -30,6 +30,7 @@ from typing import Any
 
 import httpx
 from rich.progress import Progress
+from sqlalchemy import insert
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests")]
@@ -85,6 +86,7 @@ def generate(app: App, cases: int, seed: int = 7) -> dict[str, Any]:
             with app.uow() as uow:
                 session = uow.session
                 events: list[NewEvent] = []
+                rows: dict[Any, list[dict[str, Any]]] = {Case: [], ConsentRecord: [], Finding: []}
                 with app.vault(uow) as vault:
                     for i in range(n):
                         k = made + i
@@ -93,24 +95,29 @@ def generate(app: App, cases: int, seed: int = 7) -> dict[str, Any]:
                         email = f"candidate{k}@bulk.example"
                         vault.create_key(case_id, at)
                         state = pick_state(rng)
-                        session.add(
-                            Case(
-                                id=case_id,
-                                employer_org_id=world.employer,
-                                agency_org_id=world.agency,
-                                position_id=pos.id,
-                                status=state,
-                                pack="cn",
-                                pack_version="bulk",
-                                taxonomy_version="bulk",
-                                categories=["identity", "education"],
-                                candidate_name=vault.seal(case_id, "case.candidate_name", "王芳"),
-                                candidate_email=vault.seal(case_id, "case.candidate_email", email),
-                                candidate_email_index=vault.lookup_hash("email", email),
-                                created_by=hr.actor.id,
-                                created_at=at,
-                                updated_at=at,
-                            )
+                        rows[Case].append(
+                            {
+                                "id": case_id,
+                                "employer_org_id": world.employer,
+                                "agency_org_id": world.agency,
+                                "position_id": pos.id,
+                                "status": state,
+                                "pack": "cn",
+                                "pack_version": "bulk",
+                                "taxonomy_version": "bulk",
+                                "categories": ["identity", "education"],
+                                "candidate_name": vault.seal(
+                                    case_id, "case.candidate_name", "王芳"
+                                ),
+                                "candidate_email": vault.seal(
+                                    case_id, "case.candidate_email", email
+                                ),
+                                "candidate_email_index": vault.lookup_hash("email", email),
+                                "created_by": hr.actor.id,
+                                "created_at": at,
+                                "updated_at": at,
+                                "version": 1,
+                            }
                         )
                         events.append(
                             NewEvent(
@@ -124,35 +131,35 @@ def generate(app: App, cases: int, seed: int = 7) -> dict[str, Any]:
                         )
                         if state != "awaiting_consent":
                             signed = at + timedelta(hours=2)
-                            session.add(
-                                ConsentRecord(
-                                    id=new_id("con"),
-                                    case_id=case_id,
-                                    decision="signed",
-                                    document_version="bulk",
-                                    document_sha256="0" * 64,
-                                    document_lang="zh-Hans",
-                                    granted_categories=["identity", "education"],
-                                    declined_categories=[],
-                                    separate_consent=[],
-                                    scope_sha256="0" * 64,
-                                    at=signed,
-                                )
+                            rows[ConsentRecord].append(
+                                {
+                                    "id": new_id("con"),
+                                    "case_id": case_id,
+                                    "decision": "signed",
+                                    "document_version": "bulk",
+                                    "document_sha256": "0" * 64,
+                                    "document_lang": "zh-Hans",
+                                    "granted_categories": ["identity", "education"],
+                                    "declined_categories": [],
+                                    "separate_consent": [],
+                                    "scope_sha256": "0" * 64,
+                                    "at": signed,
+                                }
                             )
-                            session.add(
-                                Finding(
-                                    id=new_id("fnd"),
-                                    case_id=case_id,
-                                    category="education",
-                                    claim=vault.seal(case_id, "finding.claim", "Degree, 2015"),
-                                    severity="minor",
-                                    status="verified",
-                                    reason_code="authoritative_source",
-                                    rules_version="bulk",
-                                    recorded_by=world["investigator"].actor.id,
-                                    recorded_at=signed + timedelta(days=1),
-                                    updated_at=signed + timedelta(days=1),
-                                )
+                            rows[Finding].append(
+                                {
+                                    "id": new_id("fnd"),
+                                    "case_id": case_id,
+                                    "category": "education",
+                                    "claim": vault.seal(case_id, "finding.claim", "Degree, 2015"),
+                                    "severity": "minor",
+                                    "status": "verified",
+                                    "reason_code": "authoritative_source",
+                                    "rules_version": "bulk",
+                                    "recorded_by": world["investigator"].actor.id,
+                                    "recorded_at": signed + timedelta(days=1),
+                                    "updated_at": signed + timedelta(days=1),
+                                }
                             )
                             events.append(
                                 NewEvent(
@@ -167,7 +174,10 @@ def generate(app: App, cases: int, seed: int = 7) -> dict[str, Any]:
                         if rng.random() < 200 / cases:
                             sample_ids.append(case_id)
                             sample_emails.append(email)
-                session.flush()
+                session.flush()  # the data keys first, then the rows that use them
+                for model, batch in rows.items():
+                    # Core inserts of the models' tables: one statement per table and batch.
+                    session.execute(insert(model), batch)
                 append_events(session, events)
                 uow.commit()
             made += n
