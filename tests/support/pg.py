@@ -75,18 +75,37 @@ class PostgresCluster:
             f"-k {self.sock} -p {self.port} -c listen_addresses='' -c fsync=off "
             f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
+        self._opts = opts
+        self._start_server()
+        return self.url("postgres")
+
+    def _start_server(self) -> None:
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
             str(self.data),
             "-o",
-            opts,
+            self._opts,
             "-w",
             "-l",
             str(self.root / "log"),
             "start",
         )
-        return self.url("postgres")
+
+    def pause(self) -> None:
+        """Stop the server as an outage would (fast shutdown: sessions are cut)."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the server again after `pause`, with the same options (no-op if running)."""
+        status = subprocess.run(
+            [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), "status"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        if status.returncode != 0:
+            self._start_server()
 
     def url(self, db: str) -> str:
         return f"postgresql+psycopg://fairscreen@/{db}?host={self.sock}&port={self.port}"

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from fairscreen.cli.common import emit, fail, friendly, make_app
 from fairscreen.retention.actions import count_due, do_purge_due
-from fairscreen.vault.actions import count_to_rewrap, do_rewrap_all
+from fairscreen.vault.actions import count_to_rewrap, do_rewrap_all, unfinished_rotation
 
 keys_app = typer.Typer(no_args_is_help=True, help="Key management.")
 
@@ -95,9 +95,10 @@ def rotate(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     if rotate_fn is None:
         fail("this key provider cannot rotate")
         return
-    # Resume an interrupted rotation instead of starting another version.
+    # Resume an interrupted rotation (data keys left to re-wrap, or an old KEK not yet
+    # retired) instead of starting another version.
     current = keys.current_kek_id()
-    if count_to_rewrap(app.reader(), current) == 0:
+    if count_to_rewrap(app.reader(), current) == 0 and not unfinished_rotation(keys):
         current = rotate_fn()
     total = count_to_rewrap(app.reader(), current)
     with Progress(transient=True, disable=as_json or total == 0) as bar:

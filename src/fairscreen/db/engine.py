@@ -17,7 +17,12 @@ def make_engine(url: str) -> Engine:
         return _sqlite_engine(url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(False))
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # An unreachable database host must fail in seconds (503 unavailable), not hang for
+    # the operating system's TCP timeout; a URL that names its own timeout keeps it.
+    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 5}
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args
+    )
 
 
 def _sqlite_engine(url: str) -> Engine:

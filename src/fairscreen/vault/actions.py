@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.ledger.events import EventValue, append_event
+from fairscreen.ledger.models import LedgerEvent
 from fairscreen.vault.keys import KeyProvider, WrappedKey
 from fairscreen.vault.models import VaultCaseKey
 from fairscreen.vault.service import key_aad
@@ -21,6 +23,30 @@ class RotationReport:
     kek_id: str
     rewrapped: int
     retired: tuple[str, ...]
+
+
+def _already_recorded(uow: UnitOfWork, current: str, retired: list[str]) -> bool:
+    """Tell whether the last rotation recorded already names this KEK and these retirements."""
+    body = uow.session.scalar(
+        select(LedgerEvent.body)
+        .where(LedgerEvent.type == "keys.rotated")
+        .order_by(LedgerEvent.idx.desc())
+        .limit(1)
+    )
+    if body is None:
+        return False
+    data = json.loads(body).get("data", {})
+    return bool(data.get("kek_id") == current and set(retired) <= set(data.get("retired", [])))
+
+
+def unfinished_rotation(keys: KeyProvider) -> bool:
+    """Tell whether the key file still holds a KEK an earlier rotation has not retired yet.
+
+    Only a provider that retires old KEKs (the key file) can tell; an HSM keeps them all.
+    """
+    if getattr(keys, "retire", None) is None:
+        return False
+    return len(getattr(keys, "kek_ids", list)()) > 1
 
 
 def count_to_rewrap(uow: UnitOfWork, kek_id: str) -> int:
@@ -70,25 +96,27 @@ def do_rewrap_all(
         done += len(rows)
         if progress:
             progress(len(rows))
-    retired: list[str] = []
+    # Record first, retire after: a crash in between leaves an old KEK in the key file,
+    # which tells the next run to finish this rotation (retire it) rather than start one.
     with new_uow() as uow:
         in_use = set(
             uow.session.scalars(
                 select(VaultCaseKey.kek_id).where(VaultCaseKey.wrapped.is_not(None)).distinct()
             )
         )
-        retire = getattr(keys, "retire", None)
         kek_ids: list[str] = getattr(keys, "kek_ids", list)()
-        for kek_id in kek_ids:
-            if kek_id != current and kek_id not in in_use and retire is not None:
-                retire(kek_id)
-                retired.append(kek_id)
-        append_event(
-            uow.session,
-            type="keys.rotated",
-            actor=actor_ref,
-            at=uow.app.clock.now(),
-            data={"kek_id": current, "rewrapped": done, "retired": list[EventValue](retired)},
-        )
-        uow.commit()
+        retired = [k for k in kek_ids if k != current and k not in in_use]
+        if not _already_recorded(uow, current, retired):
+            append_event(
+                uow.session,
+                type="keys.rotated",
+                actor=actor_ref,
+                at=uow.app.clock.now(),
+                data={"kek_id": current, "rewrapped": done, "retired": list[EventValue](retired)},
+            )
+            uow.commit()
+    retire = getattr(keys, "retire", None)
+    if retire is not None:
+        for kek_id in retired:
+            retire(kek_id)
     return RotationReport(current, done, tuple(retired))

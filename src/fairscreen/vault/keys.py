@@ -58,9 +58,32 @@ class LocalKeyProvider:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._seen = self._signature()
         self._data = self._load()
         self._aeads = {k: AESGCM(base64.b64decode(v)) for k, v in self._data["keks"].items()}
         self._index_key = base64.b64decode(self._data["index"])
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _refresh(self) -> None:
+        # `keys rotate` runs in another process while `serve` runs: it writes a new file
+        # (new current KEK, old ones retired). Pick it up, or this process would wrap new
+        # data keys under a retired KEK and fail to unwrap the re-wrapped ones.
+        seen = self._signature()
+        if seen is None or seen == self._seen:
+            return
+        try:
+            data = self._load()
+        except KeyFileError:
+            return  # keep what we have; the next call looks again
+        self._seen = seen
+        self._data = data
+        self._aeads = {k: AESGCM(base64.b64decode(v)) for k, v in data["keks"].items()}
 
     @staticmethod
     def create(path: Path) -> bool:
@@ -103,6 +126,7 @@ class LocalKeyProvider:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.path)
+        self._seen = self._signature()
         self._data = data
         self._aeads = {k: AESGCM(base64.b64decode(v)) for k, v in data["keks"].items()}
 
@@ -126,10 +150,12 @@ class LocalKeyProvider:
 
     def current_kek_id(self) -> str:
         """Return the KEK version new data keys are wrapped with."""
+        self._refresh()
         return str(self._data["current"])
 
     def kek_ids(self) -> list[str]:
         """Return every KEK version the file holds."""
+        self._refresh()
         return list(self._aeads)
 
     def wrap(self, data_key: bytes, aad: bytes) -> WrappedKey:
@@ -141,6 +167,9 @@ class LocalKeyProvider:
     def unwrap(self, wrapped: WrappedKey, aad: bytes) -> bytes:
         """Unwrap a data key; fails loudly if the KEK version is gone or the blob altered."""
         aead = self._aeads.get(wrapped.kek_id)
+        if aead is None:
+            self._refresh()  # re-wrapped by a rotation in another process?
+            aead = self._aeads.get(wrapped.kek_id)
         if aead is None:
             raise SealError(f"key-encryption key {wrapped.kek_id} is not available")
         try:
