@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 15:36:36.464859
+Create Date: 2026-11-23 17:39:03.556128
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ def upgrade() -> None:
         "ledger_head",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("root", sa.LargeBinary(length=32), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_head")),
     )
     op.create_table(
@@ -338,6 +339,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("cases_case", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_cases_case_agency_created", ["agency_org_id", "created_at", "id"], unique=False
+        )
+        batch_op.create_index(
             batch_op.f("ix_cases_case_agency_org_id"), ["agency_org_id"], unique=False
         )
         batch_op.create_index(
@@ -350,7 +354,15 @@ def upgrade() -> None:
             batch_op.f("ix_cases_case_destroy_due_at"), ["destroy_due_at"], unique=False
         )
         batch_op.create_index(
+            "ix_cases_case_employer_created", ["employer_org_id", "created_at", "id"], unique=False
+        )
+        batch_op.create_index(
             batch_op.f("ix_cases_case_employer_org_id"), ["employer_org_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_cases_case_employer_status_created",
+            ["employer_org_id", "status", "created_at"],
+            unique=False,
         )
         batch_op.create_index(batch_op.f("ix_cases_case_status"), ["status"], unique=False)
         batch_op.create_index(
@@ -771,11 +783,14 @@ def downgrade() -> None:
         batch_op.drop_index("ix_compliance_case_employer_created")
         batch_op.drop_index("ix_compliance_case_agency_created")
         batch_op.drop_index(batch_op.f("ix_cases_case_status"))
+        batch_op.drop_index("ix_cases_case_employer_status_created")
         batch_op.drop_index(batch_op.f("ix_cases_case_employer_org_id"))
+        batch_op.drop_index("ix_cases_case_employer_created")
         batch_op.drop_index(batch_op.f("ix_cases_case_destroy_due_at"))
         batch_op.drop_index(batch_op.f("ix_cases_case_created_at"))
         batch_op.drop_index(batch_op.f("ix_cases_case_candidate_email_index"))
         batch_op.drop_index(batch_op.f("ix_cases_case_agency_org_id"))
+        batch_op.drop_index("ix_cases_case_agency_created")
 
     op.drop_table("cases_case")
     with op.batch_alter_table("webhooks_endpoint", schema=None) as batch_op:
