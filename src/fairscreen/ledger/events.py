@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import cast
+from typing import NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from fairscreen.ledger import merkle
@@ -59,8 +60,12 @@ _APPENDER = "fairscreen.ledger.appender"
 
 # Built once: statement construction, not the database, dominates a small append.
 _HEAD = cast(Table, LedgerHead.__table__)
+# Appends other than `_APPEND_IN_ONE` do not compute the root: they clear it.
 _NEXT_INDEX = (
-    update(_HEAD).where(_HEAD.c.id == 1).values(size=_HEAD.c.size + 1).returning(_HEAD.c.size)
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(size=_HEAD.c.size + 1, root=None)
+    .returning(_HEAD.c.size)
 )
 _INSERT_EVENT = insert(cast(Table, LedgerEvent.__table__))
 
@@ -77,6 +82,93 @@ def _appender(session: Session, store: SqlNodeStore, size: int) -> merkle.TreeAp
     appender = merkle.TreeAppender.from_store(store, size)
     session.info[_APPENDER] = (transaction, appender)
     return appender
+
+
+# PostgreSQL: the whole append in one statement, one round trip. It is optimistic: it
+# takes the tree size and right edge this process last saw (`_EDGES`), computes the new
+# nodes and root, and the UPDATE of the sequencer row applies only if the tree (the
+# committed one, or this transaction's own) still is exactly that one, checked inside
+# the statement under the row lock; the inserts hang on that UPDATE. The check is the
+# root the last append wrote into the sequencer row (equal roots: equal trees), or,
+# where an append of another kind left none, the stored right edge itself. A concurrent
+# writer, a rolled-back transaction or a restored database makes the check fail: no
+# row changes and `append_event` takes the general path, which reads the edge.
+_APPEND_IN_ONE = text(
+    """
+WITH head AS (
+    UPDATE ledger_head SET size = size + 1, root = :new_root
+    WHERE id = 1 AND size = :idx
+      AND (root = :root OR (root IS NULL AND (
+          -- The right edge at size n: subtree (l, (n >> l) - 1) for each bit l of n.
+          SELECT coalesce(string_agg(n.hash, ''::bytea ORDER BY l.level DESC), ''::bytea)
+          FROM generate_series(0, 62) AS l(level)
+          CROSS JOIN LATERAL (
+              SELECT hash FROM ledger_node
+              WHERE level = l.level AND idx = (CAST(:idx AS bigint) >> l.level) - 1
+          ) AS n
+          WHERE (CAST(:idx AS bigint) >> l.level) & 1 = 1
+      ) = :edge))
+    RETURNING size
+), event AS (
+    INSERT INTO ledger_event (idx, type, case_id, org_id, actor, at, body, leaf_hash)
+    SELECT :idx, :type, :case_id, :org_id, :actor, :at, :body, :leaf_hash
+    FROM head
+), node AS (
+    -- Appending leaf n completes subtree (l, n >> l) for l = 0 .. (trailing ones of n).
+    INSERT INTO ledger_node (level, idx, hash)
+    SELECT l.level, CAST(:idx AS bigint) >> l.level,
+           substring(:hashes FROM 32 * l.level + 1 FOR 32)
+    FROM head, generate_series(0, CAST(:levels AS integer) - 1) AS l(level)
+)
+SELECT size FROM head
+"""
+)
+
+
+class _Known(NamedTuple):
+    size: int
+    edge: tuple[bytes, ...]
+    root: bytes
+
+
+# Per engine, the tree this process last appended to: a guess, which `_APPEND_IN_ONE`
+# verifies, never trusted as it is.
+_EDGES: weakref.WeakKeyDictionary[Engine, _Known] = weakref.WeakKeyDictionary()
+
+
+def _remember(session: Session, appender: merkle.TreeAppender) -> None:
+    bind = session.get_bind()
+    if isinstance(bind, Engine):
+        _EDGES[bind] = _Known(appender.size, appender.edge, appender.root())
+
+
+def _append_in_one(session: Session, row: dict[str, object], lh: bytes) -> int | None:
+    """Append with `_APPEND_IN_ONE` on PostgreSQL; None when the general path must run."""
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name != "postgresql":
+        return None
+    known = _EDGES.get(bind)
+    if known is None:
+        return None
+    appender = merkle.TreeAppender.resume(known.size, known.edge)
+    nodes = appender.append(lh)
+    new_root = appender.root()
+    done = session.execute(
+        _APPEND_IN_ONE,
+        {
+            **row,
+            "idx": known.size,
+            "root": known.root,
+            "new_root": new_root,
+            "edge": b"".join(known.edge),
+            "levels": len(nodes),
+            "hashes": b"".join(digest for _, _, digest in nodes),
+        },
+    ).scalar_one_or_none()
+    if done is None:
+        return None
+    _EDGES[bind] = _Known(appender.size, appender.edge, new_root)
+    return known.size
 
 
 def append_event(
@@ -100,6 +192,19 @@ def append_event(
     }
     _check(payload, "event")
     body = canonical_event_bytes(payload)
+    lh = merkle.leaf_hash(body)
+    row: dict[str, object] = {
+        "type": type,
+        "case_id": case_id,
+        "org_id": org_id,
+        "actor": actor,
+        "at": at,
+        "body": body.decode("utf-8"),
+        "leaf_hash": lh,
+    }
+    index = _append_in_one(session, row, lh)
+    if index is not None:
+        return AppendedEvent(index, lh)
     # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) until
     # commit, so concurrent writers get consecutive indices and a rollback leaves no gap.
     size = session.execute(_NEXT_INDEX).scalar_one_or_none()
@@ -108,23 +213,12 @@ def append_event(
         session.flush()
         size = 1
     index = size - 1
-    lh = merkle.leaf_hash(body)
     store = SqlNodeStore(session)
     # Read the right edge only now, under the sequencer lock, so it is the committed tree.
-    store.add(_appender(session, store, index).append(lh))
-    session.execute(
-        _INSERT_EVENT,
-        {
-            "idx": index,
-            "type": type,
-            "case_id": case_id,
-            "org_id": org_id,
-            "actor": actor,
-            "at": at,
-            "body": body.decode("utf-8"),
-            "leaf_hash": lh,
-        },
-    )
+    appender = _appender(session, store, index)
+    store.add(appender.append(lh))
+    _remember(session, appender)
+    session.execute(_INSERT_EVENT, {**row, "idx": index})
     return AppendedEvent(index, lh)
 
 
@@ -143,7 +237,7 @@ class NewEvent:
 _RESERVE = (
     update(_HEAD)
     .where(_HEAD.c.id == 1)
-    .values(size=_HEAD.c.size + bindparam("n"))
+    .values(size=_HEAD.c.size + bindparam("n"), root=None)
     .returning(_HEAD.c.size)
 )
 
@@ -200,6 +294,7 @@ def append_events(session: Session, events: Sequence[NewEvent]) -> list[Appended
         row["idx"] = first + i
         nodes.extend(appender.append(leaf))
     store.add(nodes)
+    _remember(session, appender)
     session.execute(_INSERT_EVENT, rows)
     return [AppendedEvent(first + i, leaf) for i, leaf in enumerate(leaves)]
 

@@ -173,10 +173,25 @@ class TreeAppender:
         appender._size = size
         return appender
 
+    @classmethod
+    def resume(cls, size: int, edge: Sequence[bytes]) -> TreeAppender:
+        """Resume appending from a right edge known to be the tree's (see `edge`)."""
+        if len(edge) != size.bit_count():
+            raise ValueError(f"a tree of {size} leaves has {size.bit_count()} edge subtrees")
+        appender = cls()
+        appender._size = size
+        appender._edge = list(edge)
+        return appender
+
     @property
     def size(self) -> int:
         """Return the number of leaves appended."""
         return self._size
+
+    @property
+    def edge(self) -> tuple[bytes, ...]:
+        """Return the hashes of the complete subtrees tiling the tree, largest first."""
+        return tuple(self._edge)
 
     def frontier(self) -> list[Node]:
         """Return the complete subtrees tiling the tree, largest first."""

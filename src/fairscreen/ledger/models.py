@@ -30,6 +30,9 @@ class LedgerHead(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger)
+    # The root at `size` when the last append wrote it (PostgreSQL's one-statement append
+    # checks it), NULL when an append did not: see `events._APPEND_IN_ONE`.
+    root: Mapped[bytes | None] = mapped_column(LargeBinary(32), nullable=True)
 
 
 class LedgerNode(Base):

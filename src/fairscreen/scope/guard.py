@@ -2,84 +2,33 @@
 
 Claims, notes, source notes, dispute and complaint texts are folded (see
 `normalise`) and searched in one Aho-Corasick pass for the lexicon's patterns and
-its allow entries together. An allow entry (an institution name, a job title, an
-established compound word) cancels the hits it wholly contains; a Latin-script
-pattern counts only at word edges ("gay" is not in "Gaylord", but "g a y" is a
-word); of nested hits the longer reading wins. A hit that survives names its
-topic, which callers turn into `forbidden_content`.
+its allow entries together. An allow entry cancels the hits it wholly contains
+(which entry may cancel which hit: see `lexicon`); a Latin-script pattern counts
+only at word edges ("gay" is not in "Gaylord", but "g a y" is a word); of nested
+hits the longer reading wins. A hit that survives names its topic, which callers
+turn into `forbidden_content`.
 
-Which allow entry may cancel which hit:
-
-* a contextual hit: any allow entry, built-in or added by an organisation;
-* a strong hit: only a built-in allow entry, and only a built-in pattern. Those few
-  entries exist where a pattern's characters straddle two words (关怀|孕产妇 holds
-  怀孕) and are reviewed with the file: the unit tests list every one.
-
-An organisation may extend the lexicon but never shrink it (`Lexicon.extended`):
-its patterns are only added, its allow entries can never cancel a strong hit, and
-an allow entry that contains a strong pattern, equals a pattern, or cancels
-nothing is refused. The residual risk, an organisation allow-listing a phrase
-that is itself a statement built only from contextual words, is why statement
-forms are written as strong patterns, and why the extended lexicon's version
-carries a digest of everything it holds, so each screening result names the
-exact rules it ran under.
+The lexicon's names (`Lexicon`, `load_lexicon`, ...) are importable from here too.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 import threading
-from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from importlib.resources import files
-from typing import Any
+from collections import OrderedDict
+from dataclasses import dataclass
 
-import yaml
+from fairscreen.scope.lexicon import (
+    FORBIDDEN_TOPICS,
+    Lexicon,
+    LexiconError,
+    Pattern,
+    load_lexicon,
+)
+from fairscreen.scope.normalise import Alphabet, Folded, KeyMatcher
+from fairscreen.shared.errors import ForbiddenContent
 
-from fairscreen.scope.normalise import WORD_CHARS, Alphabet, Folded, KeyMatcher, fold
-from fairscreen.shared.errors import ForbiddenContent, ValidationFailed
-
-__all__ = ["FORBIDDEN_TOPICS", "Hit", "Lexicon", "LexiconError", "Pattern", "ScreenResult",
-           "ensure_clean_text", "load_lexicon", "screen_text"]  # fmt: skip
-
-# Equal to the forbidden category codes of the taxonomy (rules/categories.yaml).
-FORBIDDEN_TOPICS = (
-    "marital_status", "pregnancy_family", "private_life", "religion", "ethnicity",
-    "sexual_orientation", "health", "union_membership", "family_background",
-)  # fmt: skip
-
-_TOPIC_CODE = re.compile(r"[a-z][a-z0-9_]{1,63}")
-_PACK_CODE = re.compile(r"[a-z][a-z0-9_-]{0,31}")
-_MAX_PATTERN = 200
-_WORD = frozenset(WORD_CHARS)
-
-
-class LexiconError(ValueError):
-    """Built-in lexicon data that fails validation: raised at start-up, never per request."""
-
-
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    """One lexicon pattern: its topic, its text as written and its folded key."""
-
-    topic: str
-    text: str
-    strong: bool
-    builtin: bool
-    key: str
-    word_start: bool  # the key starts with a Latin letter or digit that must begin a word
-    word_end: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AllowEntry:
-    text: str
-    builtin: bool
-    key: str
+__all__ = ["FORBIDDEN_TOPICS", "Hit", "Lexicon", "LexiconError", "Pattern",
+           "ScreenResult", "ensure_clean_text", "load_lexicon", "screen_text"]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,201 +58,6 @@ class ScreenResult:
     def topics(self) -> tuple[str, ...]:
         """Return every topic hit, in order of first appearance."""
         return tuple(dict.fromkeys(h.topic for h in self.hits))
-
-
-def _pattern(topic: str, raw: object, *, strong: bool, builtin: bool) -> Pattern:
-    if not isinstance(raw, str) or not raw.strip() or len(raw) > _MAX_PATTERN:
-        raise ValueError(f"{topic}: a pattern must be a string of 1 to {_MAX_PATTERN} characters")
-    text = raw.strip()
-    core = text.strip("*")
-    if "*" in core:
-        raise ValueError(f"{topic}: '*' may only open or close a pattern: {text!r}")
-    key = fold(core)
-    if not key:
-        raise ValueError(f"{topic}: pattern {text!r} has no letters or digits")
-    return Pattern(
-        topic=topic,
-        text=text,
-        strong=strong,
-        builtin=builtin,
-        key=key,
-        word_start=not text.startswith("*") and key[0] in _WORD,
-        word_end=not text.endswith("*") and key[-1] in _WORD,
-    )
-
-
-def _allow(raw: object, *, builtin: bool) -> AllowEntry:
-    if not isinstance(raw, str) or not raw.strip() or len(raw) > _MAX_PATTERN:
-        raise ValueError(f"an allow entry must be a string of 1 to {_MAX_PATTERN} characters")
-    key = fold(raw)
-    if not key:
-        raise ValueError(f"allow entry {raw!r} has no letters or digits")
-    return AllowEntry(text=raw.strip(), builtin=builtin, key=key)
-
-
-@dataclass(frozen=True, eq=False)
-class Lexicon:
-    """A versioned set of forbidden-topic patterns and innocent allow-listed phrases."""
-
-    version: str
-    patterns: tuple[Pattern, ...]
-    allow: tuple[AllowEntry, ...]
-    digest: str = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        if not self.version or not self.patterns:
-            raise ValueError("a lexicon needs a version and at least one pattern")
-        object.__setattr__(self, "digest", _digest(self.version, self.patterns, self.allow))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Lexicon) and other.digest == self.digest
-
-    def __hash__(self) -> int:
-        return hash(self.digest)
-
-    @property
-    def topics(self) -> tuple[str, ...]:
-        """Return the topic codes, in lexicon order."""
-        return tuple(dict.fromkeys(p.topic for p in self.patterns))
-
-    def terms(self, topic: str, *, strong: bool) -> tuple[str, ...]:
-        """Return a topic's strong or contextual patterns as written."""
-        return tuple(p.text for p in self.patterns if p.topic == topic and p.strong == strong)
-
-    def extended(
-        self,
-        extra: Mapping[str, Sequence[str]] | None = None,
-        *,
-        contextual: Mapping[str, Sequence[str]] | None = None,
-        allow: Sequence[str] = (),
-    ) -> Lexicon:
-        """Return this lexicon plus an organisation's patterns; it can add, never remove.
-
-        `extra` maps topics to strong patterns, `contextual` to contextual ones;
-        `allow` adds innocent phrases that may cancel contextual hits only.
-        Refused with `validation_error` when an entry is malformed or would shrink
-        what the lexicon refuses.
-        """
-        try:
-            added = [
-                _pattern(_topic(t), raw, strong=strong, builtin=False)
-                for strong, mapping in ((True, extra or {}), (False, contextual or {}))
-                for t, raws in mapping.items()
-                for raw in _strings(raws, t)
-            ]
-            entries = [_allow(raw, builtin=False) for raw in _strings(allow, "allow")]
-        except ValueError as exc:
-            raise ValidationFailed(str(exc), field="lexicon") from exc
-        known = {(p.topic, p.key, p.strong) for p in self.patterns}
-        patterns = list(self.patterns)
-        for p in added:
-            if (p.topic, p.key, p.strong) not in known:
-                known.add((p.topic, p.key, p.strong))
-                patterns.append(p)
-        _refuse_shrinking(entries, patterns)
-        have = {a.key for a in self.allow}
-        allows = list(self.allow) + [a for a in entries if a.key not in have]
-        if len(patterns) == len(self.patterns) and len(allows) == len(self.allow):
-            return self  # nothing new: keep the version and the compiled matcher
-        # The version names the built-in base and a digest of the whole content, so
-        # a screening result says exactly which rules it ran under.
-        base = self.version.split("+", 1)[0]
-        content = _digest(base, patterns, allows)[:12]
-        return Lexicon(f"{base}+org.{content}", tuple(patterns), tuple(allows))
-
-
-def _topic(code: object) -> str:
-    if not isinstance(code, str) or not _TOPIC_CODE.fullmatch(code):
-        raise ValueError(f"topic {code!r} is not a lower-case code such as 'health'")
-    return code
-
-
-def _strings(raws: object, where: str) -> list[object]:
-    if isinstance(raws, str) or not isinstance(raws, Sequence):
-        raise ValueError(f"{where}: give a list of strings")
-    return list(raws)
-
-
-def _inside(key: str, patterns: Mapping[str, Pattern]) -> list[Pattern]:
-    """Return the patterns whose folded key occurs in key."""
-    return [
-        patterns[key[i:j]]
-        for i in range(len(key))
-        for j in range(i + 1, len(key) + 1)
-        if key[i:j] in patterns
-    ]
-
-
-def _refuse_shrinking(entries: Iterable[AllowEntry], patterns: Sequence[Pattern]) -> None:
-    by_key = {p.key: p for p in sorted(patterns, key=lambda p: p.strong)}  # strong wins
-    for entry in entries:
-        inside = _inside(entry.key, by_key)
-        if entry.key in by_key:
-            why = "equals a pattern and would cancel it everywhere"
-        elif any(p.strong for p in inside):
-            strong = next(p.text for p in inside if p.strong)
-            why = f"contains the strong pattern {strong!r}, which cannot be allow-listed"
-        elif not inside:
-            why = "cancels nothing"
-        else:
-            continue
-        raise ValidationFailed(f"Allow entry {entry.text!r} {why}.", field="allow")
-
-
-def _digest(version: str, patterns: Iterable[Pattern], allow: Iterable[AllowEntry]) -> str:
-    doc = {
-        "version": version,
-        "patterns": sorted([p.topic, p.text, p.strong, p.builtin] for p in patterns),
-        "allow": sorted([a.text, a.builtin] for a in allow),
-    }
-    return hashlib.sha256(json.dumps(doc, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-
-def _from_data(data: Any, where: str) -> Lexicon:
-    """Build the built-in lexicon from its YAML document, refusing anything malformed."""
-    if not isinstance(data, dict) or set(data) - {"version", "topics", "allow"}:
-        raise LexiconError(f"{where}: expected the keys version, topics and allow")
-    topics = data.get("topics")
-    if not isinstance(topics, dict) or set(topics) != set(FORBIDDEN_TOPICS):
-        raise LexiconError(f"{where}: topics must be exactly {', '.join(FORBIDDEN_TOPICS)}")
-    try:
-        patterns: list[Pattern] = []
-        for topic, body in topics.items():
-            if not isinstance(body, dict) or set(body) != {"strong", "contextual"}:
-                raise ValueError(f"{topic}: give a strong and a contextual list")
-            for kind in ("strong", "contextual"):
-                for raw in _strings(body[kind], f"{topic}.{kind}"):
-                    patterns.append(_pattern(topic, raw, strong=kind == "strong", builtin=True))
-        allows = [_allow(raw, builtin=True) for raw in _strings(data.get("allow", []), "allow")]
-        twice = [k for (_, k), n in Counter((p.topic, p.key) for p in patterns).items() if n > 1]
-        twice += [k for k, n in Counter(a.key for a in allows).items() if n > 1]
-        if twice:
-            raise ValueError(f"listed twice: {', '.join(twice)}")
-        by_key = {p.key: p for p in patterns}
-        for entry in allows:
-            if entry.key in by_key or not _inside(entry.key, by_key):
-                raise ValueError(f"allow entry {entry.text!r} equals a pattern or cancels nothing")
-        return Lexicon(str(data.get("version", "")), tuple(patterns), tuple(allows))
-    except ValueError as exc:
-        raise LexiconError(f"{where}: {exc}") from exc
-
-
-def load_lexicon(pack: str = "cn") -> Lexicon:
-    """Load and validate a built-in lexicon pack (cached: one object per process)."""
-    return _load(pack)
-
-
-@cache
-def _load(pack: str) -> Lexicon:
-    if not _PACK_CODE.fullmatch(pack):
-        raise LexiconError(f"no lexicon pack {pack!r}")
-    resource = files("fairscreen.scope") / "rules" / "lexicon" / f"{pack}.yaml"
-    try:
-        text = resource.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise LexiconError(f"no lexicon pack {pack!r}") from exc
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster
-    return _from_data(yaml.load(text, Loader=loader), f"lexicon {pack}")
 
 
 # Per folded key: the patterns it is, and whether it is an allow entry (None: it is

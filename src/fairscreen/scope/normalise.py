@@ -40,8 +40,10 @@ from typing import Generic, TypeVar
 
 import ahocorasick_rs
 import numpy as np
+import numpy.typing as npt
 
-__all__ = ["WORD_CHARS", "Alphabet", "Folded", "KeyMatcher", "fold", "index_map", "normalise"]
+__all__ = ["WORD_BYTES", "WORD_CHARS", "Alphabet", "Folded", "KeyMatcher", "fold", "index_map",
+           "normalise"]  # fmt: skip
 
 _BMP = 0x10000
 WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"  # what Latin letters and digits fold to
@@ -159,55 +161,51 @@ def normalise(text: str) -> tuple[str, tuple[int, ...]]:
     return fold(text), index_map(text)
 
 
-# Code points whose UTF-16-BE bytes are (high, low): high is 0x00 (a Latin letter
-# or digit, which codes as itself) or 0x80-0xFF without surrogates; low is 0x01-0x7F.
-# High and low symbols never coincide, so a match can only start on a character.
+# The bytes Latin letters and digits fold to: each stands for itself in a stream.
+WORD_BYTES = frozenset(WORD_CHARS.encode("ascii"))
+# Any other character that occurs in a pattern is two bytes, a high one (0x81-0xFF
+# without the surrogates' 0xD8-0xDF) and a low one (0x01-0x7F less the word bytes).
+# The three ranges are disjoint, so a match can only start and end on a character.
 _HIGHS = tuple(h for h in range(0x81, 0x100) if not 0xD8 <= h <= 0xDF)
-_LOWS = 0x7F
-# In the gather table: a character that folds to more than one (ﬁ, ½). No code has
-# a low byte of 0xFF, so these two bytes can only ever stand at a character's place.
-_SEVERAL = 0xFFFF
-_SEVERAL_BYTES = b"\xff\xff"
+_LOW_BYTES = tuple(b for b in range(0x01, 0x80) if b not in WORD_BYTES)
+# In the gather table: a character that folds to more than one (ﬁ, ½). No stream
+# holds a byte 0x80, so finding one is a memchr.
+_SEVERAL = 0x8080
+_SEVERAL_BYTE = b"\x80"
 # The UTF-16 flavour whose code units read back as native uint16 numbers.
 _UTF16_NATIVE = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
 
 
 class Alphabet:
-    """Encode folded text as a stream of bytes, two per folded character.
+    """Encode folded text as the byte stream the Aho-Corasick automaton reads.
 
-    Each folded character that occurs in a pattern gets a code point whose two
-    UTF-16-BE bytes act as two symbols, a high one and a low one from disjoint
-    ranges; every other character becomes one filler code; Latin letters and
-    digits code as themselves (0x00, the ASCII byte). Two bytes per character,
-    whatever its script, is what lets one gather do the whole fold: `encode`
-    reads the text as UTF-16 code units, looks each one up in a precomputed
-    numpy table of the BMP (its code, or 0 when the fold drops it), squeezes
-    out the zeros and hands the bytes to the automaton, all in C: some 2 ns a
-    character, where ``str.translate`` with a table of strings pays some 40 ns
-    (it makes an int and a string object per character). Texts with a
-    character beyond the BMP, or one that folds to several (ﬁ, ½), take the
-    ``str.translate`` path instead. Bytes ``2 * i`` and ``2 * i + 1`` stand for
-    character ``i`` of `fold(text)`.
+    A Latin letter or digit is its ASCII byte; any other folded character that
+    occurs in a pattern is two bytes, a high and a low one; every other character
+    is the two bytes of one filler code. Each such code is a BMP code point whose
+    UTF-16-BE bytes are those (a letter's high byte being 0x00, dropped), which is
+    what lets one gather do the whole fold: `gather` reads the text as UTF-16 code
+    units, looks each one up in a precomputed numpy table of the BMP (its code, or
+    0 where the fold drops the character), squeezes out the zeros and hands the
+    bytes on, all in C: a few ns a character, where ``str.translate`` with a table
+    of strings pays some 40 ns (it makes an int and a string object for each).
+    Texts holding a character beyond the BMP, or one that folds to several (ﬁ,
+    ½), take the ``str.translate`` path instead.
 
-    The codes were first chosen for pyahocorasick, whose nodes scan their children
-    linearly (the first characters of patterns share a few high symbols, so the
-    root has a few children); the DFA of ahocorasick_rs does not care, and keeps them.
+    The automaton (a DFA) costs a few ns a byte, so Latin letters take one byte,
+    not two: an English passage in a Chinese note costs half as much. Positions in
+    a stream are byte offsets; `Folded` maps them back to the text.
     """
 
     def __init__(self, keys: Iterable[str]) -> None:
         keys = list(keys)
         codes = {ch: ch for ch in WORD_CHARS}
-        firsts = sorted({k[0] for k in keys if k} - set(codes))
-        rest = sorted({c for k in keys for c in k} - set(codes) - set(firsts))
-        width = int(len(firsts) ** 0.5) + 1  # balance the root's scan and the next one
-        for i, ch in enumerate(firsts):
-            codes[ch] = self._code(1 + i // width, i % width)
-        high = 2 + len(firsts) // width
-        for i, ch in enumerate(rest):
-            codes[ch] = self._code(high + i // _LOWS, i % _LOWS)
-        if high + len(rest) // _LOWS >= len(_HIGHS):
+        chars = sorted({c for k in keys for c in k} - set(codes))
+        lows = len(_LOW_BYTES)
+        if len(chars) + 1 > (len(_HIGHS) - 1) * lows:
             raise ValueError("too many distinct characters in the patterns")
-        self.filler = self._code(0, 0)
+        self.filler = self._code(0)
+        for i, ch in enumerate(chars, start=1):
+            codes[ch] = self._code(i)
         self._codes = codes
         fold_table, _ = _tables()
         self._table: list[str | None] = []
@@ -222,82 +220,98 @@ class Alphabet:
             gather[cp] = ord(coded) if len(coded) == 1 else _SEVERAL
         # The same bytes seen as native numbers: numpy gathers those fastest.
         self._gather = gather.view(np.uint16)
-        self.word_symbols = frozenset(self._split(ch) for ch in WORD_CHARS)
 
     @staticmethod
-    def _code(high: int, low: int) -> str:
-        return chr(_HIGHS[high] << 8 | (1 + low))
+    def _code(i: int) -> str:
+        high, low = divmod(i, len(_LOW_BYTES))
+        return chr(_HIGHS[high] << 8 | _LOW_BYTES[low])
 
     @staticmethod
     def _split(codes: str) -> bytes:
-        return codes.encode("utf-16-be", "surrogatepass")
+        return codes.encode("utf-16-be", "surrogatepass").replace(b"\x00", b"")
 
     def key(self, folded_key: str) -> bytes:
         """Return the byte stream of a folded pattern."""
         return self._split("".join(self._codes.get(ch, self.filler) for ch in folded_key))
 
     def encode(self, text: str) -> bytes:
-        """Return the byte stream of fold(text): two bytes per folded character."""
+        """Return the byte stream of fold(text)."""
+        return self.gather(text)[0]
+
+    def gather(self, text: str) -> tuple[bytes, npt.NDArray[np.uint16] | None]:
+        """Return the byte stream of fold(text) and, when one gather made it, the codes.
+
+        The codes hold one entry per character of text, 0 where the fold drops it.
+        """
         units = text.encode(_UTF16_NATIVE, "surrogatepass")
         if len(units) == 2 * len(text):  # the BMP only: one code unit per character
             codes = self._gather.take(np.frombuffer(units, dtype=np.uint16))
-            stream = codes[codes != 0].tobytes()
-            if _SEVERAL_BYTES not in stream:
-                return stream
-            return self._split(text.translate(self._table))
+            # Dropped characters are two zero bytes, a letter's high byte is one:
+            # no other byte is zero, so squeezing out the zero bytes does both.
+            stream = codes.tobytes().translate(None, b"\x00")
+            if _SEVERAL_BYTE not in stream:
+                return stream, codes
+            return self._split(text.translate(self._table)), None
         # Characters beyond the BMP are not in the tables: fold character by character.
-        return self._split("".join(self._codes.get(ch, self.filler) for ch in fold(text)))
+        return self._split("".join(self._codes.get(ch, self.filler) for ch in fold(text))), None
 
-    def is_word(self, stream: bytes, index: int) -> bool:
-        """Tell whether folded character `index` of a stream is a Latin letter or digit."""
-        return stream[2 * index : 2 * index + 2] in self.word_symbols
+
+# Per byte of a stream, the index in the text of the character it stands for.
+_Sources = npt.NDArray[np.intp]
 
 
 class Folded:
-    """One text as the matchers see it, indexed by folded character.
+    """One text as the matchers see it: a byte stream, positions are byte offsets.
 
-    ASCII texts (most English notes) are folded with CPython's fast ASCII
-    ``str.translate`` and matched byte for character; the others become an
-    `Alphabet` stream.
+    A letter or digit is one byte, any other kept character two: byte ``i`` is a
+    word character's if it is one of `WORD_BYTES`, whether ``i`` is the first byte
+    of a character (after a match) or its last (before a match). ASCII texts (most
+    English notes) are folded with CPython's fast ASCII ``str.translate``: their
+    stream is the folded text itself.
     """
 
-    __slots__ = ("_positions", "alphabet", "folded", "size", "stream", "text")
+    __slots__ = ("_codes", "_sources", "ascii", "size", "stream", "text")
 
     def __init__(self, text: str, alphabet: Alphabet) -> None:
         self.text = text
-        self.alphabet = alphabet
-        self.folded: bytes | None = None
-        self.stream: bytes | None = None
-        if text.isascii():
-            self.folded = fold(text).encode("ascii")
-            self.size = len(self.folded)
+        self.ascii = text.isascii()
+        self._codes: npt.NDArray[np.uint16] | None = None
+        if self.ascii:
+            self.stream = fold(text).encode("ascii")
         else:
-            self.stream = alphabet.encode(text)
-            self.size = len(self.stream) // 2
-        self._positions: tuple[int, ...] | None = None
+            self.stream, self._codes = alphabet.gather(text)
+        self.size = len(self.stream)
+        self._sources: _Sources | None = None
 
     def is_word(self, i: int) -> bool:
-        """Tell whether folded character i is a Latin letter or digit."""
-        if self.folded is not None:
-            return self.folded[i] in _WORD_BYTES
-        return self.alphabet.is_word(self.stream or b"", i)
+        """Tell whether byte i is (part of) a Latin letter or digit."""
+        return self.stream[i] in WORD_BYTES
 
     def apart(self, left: int, right: int) -> bool:
         """Tell whether anything (a space, a dash) stood between two folded characters."""
-        return self._map()[right] - self._map()[left] > 1
+        sources = self._map()
+        return int(sources[right]) - int(sources[left]) > 1
 
     def source(self, start: int, end: int) -> tuple[int, int]:
-        """Return the span of the original text that folded characters start..end came from."""
-        positions = self._map()
-        return positions[start], positions[end] + 1
+        """Return the span of the original text that bytes start..end came from."""
+        sources = self._map()
+        return int(sources[start]), int(sources[end]) + 1
 
-    def _map(self) -> tuple[int, ...]:
-        if self._positions is None:  # only texts with a hit pay for the map
-            self._positions = index_map(self.text)
-        return self._positions
+    def _map(self) -> _Sources:
+        sources = self._sources
+        if sources is None:  # only texts with a hit pay for the map
+            if self._codes is not None:
+                kept = np.flatnonzero(self._codes)
+                # Big-endian codes: a letter's high byte, its first, is 0x00.
+                highs = self._codes[kept].view(np.uint8)[0::2]
+                sources = np.repeat(kept, np.where(highs == 0, 1, 2))
+            else:
+                widths = [1 if c in WORD_CHARS else 2 for c in fold(self.text)]
+                sources = np.repeat(np.array(index_map(self.text), dtype=np.intp), widths)
+            self._sources = sources
+        return sources
 
 
-_WORD_BYTES = frozenset(WORD_CHARS.encode("ascii"))
 V = TypeVar("V")
 
 
@@ -316,32 +330,22 @@ class KeyMatcher(Generic[V]):
 
     def __init__(self, keys: Mapping[str, V], alphabet: Alphabet) -> None:
         items = list(keys.items())
-        self._coded_values = [(len(k), v) for k, v in items]
+        self._values = [v for _, v in items]
         self._coded = _automaton(alphabet.key(k) for k, _ in items)
-        # Keys with a non-ASCII character can never occur in an ASCII text.
+        # Keys with a non-ASCII character can never occur in an ASCII text, whose
+        # stream is its folded text: a smaller automaton for those.
         plain = [(k, v) for k, v in items if k.isascii()]
-        self._plain_values = [(len(k), v) for k, v in plain]
+        self._plain_values = [v for _, v in plain]
         self._plain = _automaton(k.encode("ascii") for k, _ in plain)
 
     def find(self, text: Folded) -> list[tuple[int, int, V]]:
-        """Return (start, end, value) of every key in a text, in folded characters.
-
-        `end` is the index of the key's last character, not one past it.
-        """
-        if text.folded is not None:
-            if self._plain is None:
-                return []
-            values = self._plain_values
-            return [
-                (start, start + values[i][0] - 1, values[i][1])
-                for i, start, _ in self._plain.find_matches_as_indexes(
-                    text.folded, overlapping=True
-                )
-            ]
-        if self._coded is None or text.stream is None:
+        """Return (start, end, value) of every key in a text: its first and last byte."""
+        automaton, values = (
+            (self._plain, self._plain_values) if text.ascii else (self._coded, self._values)
+        )
+        if automaton is None:
             return []
-        values = self._coded_values
         return [
-            (start // 2, start // 2 + values[i][0] - 1, values[i][1])
-            for i, start, _ in self._coded.find_matches_as_indexes(text.stream, overlapping=True)
+            (start, end - 1, values[i])
+            for i, start, end in automaton.find_matches_as_indexes(text.stream, overlapping=True)
         ]

@@ -8,6 +8,8 @@ import json
 
 import pytest
 import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fairscreen.ledger.canonical import (
     NotCanonicalizable,
@@ -89,3 +91,41 @@ def test_header_and_checkpoint_lines_are_canonical_json() -> None:
     line = export_checkpoint_line("example.com/log\n1\nAAAA\n\n\u2014 example.com/log AAAA\n")
     assert line == rfc8785.dumps(json.loads(line)) + b"\n"
     assert line.count(b"\n") == 1
+
+
+_SAFE_INT = 2**53 - 1
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-_SAFE_INT, _SAFE_INT)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
+)
+_KEYS = st.text(st.characters(exclude_categories=["Cs"]), max_size=6) | st.sampled_from(
+    ["type", "at", "case_id", "\x7f", "\u00e9", "\uffff", "\U0001f600", "a\nb"]
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(_KEYS, _JSON, max_size=6))
+@settings(max_examples=500, deadline=None)
+def test_canonical_bytes_are_those_of_the_rfc8785_package(event: dict[str, object]) -> None:
+    assert canonical_event_bytes(event) == rfc8785.dumps(event)
+
+
+@given(
+    st.dictionaries(
+        st.text(st.characters(max_codepoint=0x7F), max_size=6),
+        st.none() | st.booleans() | st.integers(-_SAFE_INT, _SAFE_INT) | st.text(max_size=12),
+        max_size=6,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_plain_events_with_control_characters_match_rfc8785(event: dict[str, object]) -> None:
+    assert canonical_event_bytes({"data": event, "type": "x"}) == rfc8785.dumps(
+        {"data": event, "type": "x"}
+    )

@@ -7,7 +7,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fairscreen.scope.guard import _matcher, load_lexicon, screen_text
-from fairscreen.scope.normalise import fold, index_map, normalise
+from fairscreen.scope.normalise import (
+    WORD_BYTES,
+    WORD_CHARS,
+    Folded,
+    fold,
+    index_map,
+    normalise,
+)
 
 SEPARATORS = [" ", "\u3000", ".", "-", "_", "·", "、", "，", "/", "*", "\u200b", "\t", "😀", "\n"]
 STRONG = sorted({p.text.strip("*") for p in load_lexicon().patterns if p.strong})
@@ -67,6 +74,21 @@ def test_index_map_points_each_folded_character_at_its_source(text: str) -> None
 def test_alphabet_stream_is_the_encoded_fold(text: str) -> None:
     alphabet = _matcher(load_lexicon()).alphabet
     assert alphabet.encode(text) == alphabet.key(fold(text))
+
+
+@given(TEXTS)
+@settings(max_examples=300, deadline=None)
+def test_a_folded_view_maps_each_character_back_like_index_map(text: str) -> None:
+    view = Folded(text, _matcher(load_lexicon()).alphabet)
+    folded, positions = normalise(text)
+    # A letter or digit is one byte, any other folded character two.
+    starts = [i for i, b in enumerate(view.stream) if b in WORD_BYTES or b >= 0x81]
+    assert len(starts) == len(folded)
+    assert view.size == sum(1 if c in WORD_CHARS else 2 for c in folded)
+    for i, (start, char) in enumerate(zip(starts, folded, strict=True)):
+        end = start if char in WORD_CHARS else start + 1
+        assert view.source(start, end) == (positions[i], positions[i] + 1)
+        assert view.is_word(start) == view.is_word(end) == (char in WORD_CHARS)
 
 
 @given(
