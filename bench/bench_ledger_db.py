@@ -1,12 +1,13 @@
 """Bench the ledger in the database: append cost against a plain insert, proofs from SQL.
 
-Usage: python bench/bench_ledger_db.py [--events N] [--leaves N] [--pg-url URL] [--json OUT]
+Usage: python bench/bench_ledger_db.py [--events N] [--leaves N] [--pg-url URL]
+                                      [--sqlite-only] [--json OUT]
 
-Runs on SQLite in a temporary directory, and also on PostgreSQL when --pg-url names an
-empty scratch database (its ledger tables are emptied). Appending is compared with
-inserting the same events into a plain table with the same columns, in the same database
-and run, one event per transaction (as each action commits its own event) and 100 per
-transaction. Proof times read the SQL node store of a tree built in bulk.
+Runs on SQLite in a temporary directory, then on PostgreSQL: the scratch database that
+--pg-url names (its ledger tables are emptied), else a throwaway cluster it starts.
+Appending is compared with inserting the same events into a plain table with the same
+columns, in the same database and run, one event per transaction (as each action commits
+its own event) and 100 per transaction. Proof times read the SQL node store of a tree built in bulk.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import (
     BigInteger,
@@ -215,7 +217,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--leaves", type=int, default=1_000_000)
-    parser.add_argument("--pg-url", default=None)
+    parser.add_argument("--pg-url", default=None, help="else a throwaway cluster is started")
+    parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--json", dest="json_out", default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -224,6 +227,18 @@ def main() -> int:
         )
     if args.pg_url:
         figures += bench("postgresql", args.pg_url, args.events, args.leaves)
+    elif not args.sqlite_only:
+        # A throwaway PostgreSQL, as the test suite starts one (Debian's `postgresql`).
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+        from support.pg import PostgresCluster
+
+        cluster = PostgresCluster()
+        try:
+            cluster.start()
+            url = cluster.create_database("fs_bench_ledger")
+            figures += bench("postgresql", url, args.events, args.leaves)
+        finally:
+            cluster.stop()
     width = max(len(f.name) for f in figures)
     for f in figures:
         met = "" if f.met is None else ("met" if f.met else "NOT MET")
