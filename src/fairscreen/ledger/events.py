@@ -142,10 +142,24 @@ def _remember(session: Session, appender: merkle.TreeAppender) -> None:
         _EDGES[bind] = _Known(appender.size, appender.edge, appender.root())
 
 
+# SQLite: the writer holds the database's write lock from BEGIN IMMEDIATE, so the same
+# optimistic append needs no edge comparison in SQL: the sequencer row moves on only if
+# it still holds the size and root this process last wrote (equal roots: equal trees);
+# then the nodes and the event are inserted as usual. The general path stores the root
+# on SQLite, so one general append puts a process back on this path.
+_SQLITE_CLAIM = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1, _HEAD.c.size == bindparam("idx"), _HEAD.c.root == bindparam("root"))
+    .values(size=_HEAD.c.size + 1, root=bindparam("new_root"))
+    .returning(_HEAD.c.size)
+)
+_SET_ROOT = update(_HEAD).where(_HEAD.c.id == 1).values(root=bindparam("new_root"))
+
+
 def _append_in_one(session: Session, row: dict[str, object], lh: bytes) -> int | None:
-    """Append with `_APPEND_IN_ONE` on PostgreSQL; None when the general path must run."""
+    """Append on the optimistic path; None when the general path must run."""
     bind = session.get_bind()
-    if not isinstance(bind, Engine) or bind.dialect.name != "postgresql":
+    if not isinstance(bind, Engine) or bind.dialect.name not in ("postgresql", "sqlite"):
         return None
     known = _EDGES.get(bind)
     if known is None:
@@ -153,6 +167,16 @@ def _append_in_one(session: Session, row: dict[str, object], lh: bytes) -> int |
     appender = merkle.TreeAppender.resume(known.size, known.edge)
     nodes = appender.append(lh)
     new_root = appender.root()
+    if bind.dialect.name == "sqlite":
+        claimed = session.execute(
+            _SQLITE_CLAIM, {"idx": known.size, "root": known.root, "new_root": new_root}
+        ).scalar_one_or_none()
+        if claimed is None:
+            return None
+        SqlNodeStore(session).add(nodes)
+        session.execute(_INSERT_EVENT, {**row, "idx": known.size})
+        _EDGES[bind] = _Known(appender.size, appender.edge, new_root)
+        return known.size
     done = session.execute(
         _APPEND_IN_ONE,
         {
@@ -218,6 +242,8 @@ def append_event(
     appender = _appender(session, store, index)
     store.add(appender.append(lh))
     _remember(session, appender)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(_SET_ROOT, {"new_root": appender.root()})
     session.execute(_INSERT_EVENT, {**row, "idx": index})
     return AppendedEvent(index, lh)
 
