@@ -154,3 +154,32 @@ def test_the_regulator_page_sends_strangers_away(client, world) -> None:
     _sign_in(client, world, "hr")
     page = client.get("/regulator", headers={"accept": "text/html"})
     assert page.status_code == 403
+
+
+def test_the_regulator_pages_show_the_ledger_and_a_case_timeline_with_checked_proofs(
+    client, world
+) -> None:
+    scene = build_scene(world)
+    _sign_in(client, world, "inspector")
+    home = client.get("/regulator?lang=en")
+    assert 'id="ledger-status"' in home.text and "Events in the ledger now" in home.text
+    found = client.get(f"/regulator/cases?case_id={scene.rated}", follow_redirects=False)
+    assert found.headers["location"] == f"/regulator/cases/{scene.rated}"
+    page = client.get(f"/regulator/cases/{scene.rated}?lang=en")
+    assert page.status_code == 200
+    assert page.text.count("checks against the checkpoint") >= 3
+    assert "does NOT check" not in page.text
+    for value in scene.personal:
+        assert value not in page.text
+    zh = client.get(f"/regulator/cases/{scene.rated}?lang=zh-Hans")
+    assert "与检查点核验一致" in zh.text
+    missing = client.get("/regulator/cases/case_missing", headers={"accept": "text/html"})
+    assert missing.status_code == 404
+
+
+def test_a_case_timeline_page_is_not_for_the_employer(client, world) -> None:
+    scene = build_scene(world)
+    _sign_in(client, world, "hr")
+    page = client.get(f"/regulator/cases/{scene.rated}", headers={"accept": "text/html"})
+    assert page.status_code in (403, 404)
+    assert scene.rated not in page.text or "checks against" not in page.text

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fairscreen.compliance import queries
 from fairscreen.compliance.policy import parse_period
+from fairscreen.ledger.verify import verify_inclusion
 from fairscreen.rating.policy import load_rules
 from fairscreen.web.deps import AppDep, optional_actor
 from fairscreen.web.i18n import pick_lang
@@ -67,6 +69,26 @@ LABELS: dict[str, str] = {
     "outcomes": "Outcomes",
     "satisfaction_average": "Average satisfaction",
     "satisfaction_count": "Ratings given",
+    "ledger": "Ledger",
+    "tree_size": "Events in the ledger now",
+    "checkpoint_size": "Events in the latest signed checkpoint",
+    "unsigned": "Events not yet in a signed checkpoint",
+    "signed_at": "Signed at",
+    "root_hash": "Root hash",
+    "no_checkpoint": "No checkpoint has been signed yet.",
+    "verify_offline": "Verify it yourself: the checkpoint and the public key are published at "
+    "/api/v1/ledger/checkpoint and /api/v1/ledger/public-key, and `fairscreen ledger verify` "
+    "checks an export offline.",
+    "timeline": "Case timeline",
+    "case_id": "Case id",
+    "index": "Index",
+    "event": "Event",
+    "time": "Time",
+    "leaf_hash": "Leaf hash",
+    "inclusion_proof": "Inclusion proof",
+    "proof_ok": "checks against the checkpoint",
+    "proof_bad": "does NOT check against the checkpoint",
+    "no_events": "No event of this case is in a signed checkpoint yet.",
     "figure": "Figure",
     "value": "Value",
 }
@@ -118,7 +140,52 @@ def regulator_home(request: Request, app: AppDep) -> Response:
     period = parse_period(*_period_args(request), app.clock.now())
     listing = queries.regulated_orgs(app, actor=actor, period=period)
     return render(
-        request, "regulator.html", actor=actor, rt=_text(request), listing=listing, figures=None
+        request,
+        "regulator.html",
+        actor=actor,
+        rt=_text(request),
+        listing=listing,
+        figures=None,
+        ledger=queries.ledger_status(app, actor=actor),
+    )
+
+
+@router.get("/regulator/cases", response_class=HTMLResponse)
+def regulator_find_case(request: Request) -> Response:
+    """Go from the case-id form to the case's timeline."""
+    case_id = (request.query_params.get("case_id") or "").strip()
+    return RedirectResponse(f"/regulator/cases/{quote(case_id)}" if case_id else "/regulator", 303)
+
+
+@router.get("/regulator/cases/{case_id}", response_class=HTMLResponse)
+def regulator_case(case_id: str, request: Request, app: AppDep) -> Response:
+    """Show a case's events by pseudonymous id, each proof checked against the checkpoint."""
+    actor = optional_actor(request, app)
+    if actor is None or actor.kind != "staff":
+        return RedirectResponse("/login", status_code=303)
+    timeline = queries.case_timeline(app, actor=actor, case_id=case_id)
+    root = bytes.fromhex(timeline["checkpoint"]["root_hash"])
+    size = int(timeline["checkpoint"]["size"])
+    rows = [
+        {
+            **event,
+            "proof_ok": verify_inclusion(
+                bytes.fromhex(event["leaf_hash"]),
+                event["index"],
+                size,
+                [bytes.fromhex(p) for p in event["inclusion_proof"]],
+                root,
+            ),
+        }
+        for event in timeline["events"]
+    ]
+    return render(
+        request,
+        "regulator_case.html",
+        actor=actor,
+        rt=_text(request),
+        timeline=timeline,
+        rows=rows,
     )
 
 
