@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter
 from pydantic import Field
 
+from fairscreen.bootstrap import App
 from fairscreen.feedback import actions, complaints, desk, queries, reviews
-from fairscreen.identity.policy import require_staff
+from fairscreen.identity.policy import Actor, require_staff
 from fairscreen.web.api.common import Body, Day, errors
 from fairscreen.web.deps import AppDep, CandidateDep, StaffDep
 
@@ -68,6 +69,13 @@ class ReviewAnswerIn(Body):
 class SatisfactionIn(Body):
     score: Annotated[int, Field(ge=1, le=5)]
     comment: Annotated[str, Field(max_length=4000)] | None = None
+
+
+def _rate(app: App, actor: Actor, kind: str, item_id: str, body: SatisfactionIn) -> dict[str, Any]:
+    """Record the candidate's satisfaction with a closed item of any kind."""
+    return complaints.do_rate_satisfaction(
+        app.uow(), actor=actor, kind=kind, item_id=item_id, score=body.score, comment=body.comment
+    )
 
 
 @router.get("/decision-reasons", responses=errors(401, 403))
@@ -136,14 +144,7 @@ def rate_dispute(
     item_id: str, body: SatisfactionIn, app: AppDep, actor: CandidateDep
 ) -> dict[str, Any]:
     """Say how satisfied you are with a closed dispute."""
-    return complaints.do_rate_satisfaction(
-        app.uow(),
-        actor=actor,
-        kind="dispute",
-        item_id=item_id,
-        score=body.score,
-        comment=body.comment,
-    )
+    return _rate(app, actor, "dispute", item_id, body)
 
 
 @router.post("/candidate/complaints/{item_id}/satisfaction", responses=errors(401, 403, 404, 409))
@@ -151,14 +152,7 @@ def rate_complaint(
     item_id: str, body: SatisfactionIn, app: AppDep, actor: CandidateDep
 ) -> dict[str, Any]:
     """Say how satisfied you are with an answered complaint."""
-    return complaints.do_rate_satisfaction(
-        app.uow(),
-        actor=actor,
-        kind="complaint",
-        item_id=item_id,
-        score=body.score,
-        comment=body.comment,
-    )
+    return _rate(app, actor, "complaint", item_id, body)
 
 
 @router.get("/disputes", responses=errors(401, 403))
@@ -223,14 +217,7 @@ def rate_review(
     item_id: str, body: SatisfactionIn, app: AppDep, actor: CandidateDep
 ) -> dict[str, Any]:
     """Say how satisfied you are with an answered re-review."""
-    return complaints.do_rate_satisfaction(
-        app.uow(),
-        actor=actor,
-        kind="review",
-        item_id=item_id,
-        score=body.score,
-        comment=body.comment,
-    )
+    return _rate(app, actor, "review", item_id, body)
 
 
 @router.get("/reviews", responses=errors(401, 403))
