@@ -252,3 +252,53 @@ def test_the_stored_root_is_the_tree_root_or_none(fs) -> None:
     assert head.root is None or bytes(head.root) == tree_root(stored_leaves(fs))
     if fs.engine.dialect.name == "postgresql":
         assert head.root is not None
+
+
+def test_a_warm_append_stores_the_same_row_as_the_general_path(fs) -> None:
+    """The optimistic path writes through the driver on SQLite: its row must read back equal."""
+    from datetime import UTC, datetime, timedelta
+
+    at = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
+
+    def one(n: int) -> None:
+        with fs.uow() as uow:
+            append_event(
+                uow.session,
+                type="test.appended",
+                actor="system",
+                at=at + timedelta(microseconds=n),
+                case_id=f"case_{n}",
+                org_id="org_1",
+                data={"n": n},
+            )
+            uow.commit()
+
+    one(0)  # the general path: no tree remembered yet in a fresh database
+    from fairscreen.ledger import events as ledger_events
+
+    assert ledger_events._EDGES[fs.engine].size == 1
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    event.listen(fs.engine, "before_cursor_execute", record)
+    try:
+        one(1)  # the warm path
+    finally:
+        event.remove(fs.engine, "before_cursor_execute", record)
+    with fs.reader() as uow:
+        rows = list(uow.session.scalars(select(LedgerEvent).order_by(LedgerEvent.idx)))
+        on_the_fast_day = uow.session.scalars(
+            select(LedgerEvent.idx).where(LedgerEvent.at > at).order_by(LedgerEvent.idx)
+        ).all()
+    assert [(r.idx, r.case_id, r.org_id, r.actor) for r in rows] == [
+        (0, "case_0", "org_1", "system"),
+        (1, "case_1", "org_1", "system"),
+    ]
+    assert [r.at for r in rows] == [at, at + timedelta(microseconds=1)]
+    assert on_the_fast_day == [1]  # times compare as the ORM's own do
+    assert bytes(rows[1].leaf_hash) == merkle.leaf_hash(rows[1].body.encode())
+    assert db_root(fs, 2) == tree_root(stored_leaves(fs))
+    if fs.engine.dialect.name == "sqlite":
+        assert not any("ledger" in s for s in statements)  # it went to the driver directly
