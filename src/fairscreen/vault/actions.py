@@ -6,14 +6,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.ledger.events import EventValue, append_event
 from fairscreen.ledger.models import LedgerEvent
 from fairscreen.vault.keys import KeyProvider, WrappedKey
 from fairscreen.vault.models import VaultCaseKey
-from fairscreen.vault.service import key_aad
+from fairscreen.vault.service import hold_kek_guard, key_aad
 
 BATCH = 500
 
@@ -62,6 +62,22 @@ def count_to_rewrap(uow: UnitOfWork, kek_id: str) -> int:
         )
 
 
+def _rewrap(keys: KeyProvider, rows: list[VaultCaseKey]) -> None:
+    for row in rows:
+        assert row.wrapped is not None
+        aad = key_aad(row.case_id)
+        fresh = keys.wrap(keys.unwrap(WrappedKey(row.kek_id, row.wrapped), aad), aad)
+        row.kek_id, row.wrapped = fresh.kek_id, fresh.blob
+
+
+def _not_under(current: str) -> Select[VaultCaseKey]:
+    return (
+        select(VaultCaseKey)
+        .where(VaultCaseKey.kek_id != current, VaultCaseKey.wrapped.is_not(None))
+        .order_by(VaultCaseKey.case_id)
+    )
+
+
 def do_rewrap_all(
     new_uow: Callable[[], UnitOfWork],
     keys: KeyProvider,
@@ -75,37 +91,39 @@ def do_rewrap_all(
     done = 0
     while True:
         with new_uow() as uow:
-            query = (
-                select(VaultCaseKey)
-                .where(VaultCaseKey.kek_id != current, VaultCaseKey.wrapped.is_not(None))
-                .order_by(VaultCaseKey.case_id)
-                .limit(batch)
-            )
+            query = _not_under(current).limit(batch)
             if uow.session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows = list(uow.session.scalars(query))
             if not rows:
                 break
-            for row in rows:
-                assert row.wrapped is not None
-                aad = key_aad(row.case_id)
-                dek = keys.unwrap(WrappedKey(row.kek_id, row.wrapped), aad)
-                fresh = keys.wrap(dek, aad)
-                row.kek_id, row.wrapped = fresh.kek_id, fresh.blob
+            _rewrap(keys, rows)
             uow.commit()
         done += len(rows)
         if progress:
             progress(len(rows))
-    # Record first, retire after: a crash in between leaves an old KEK in the key file,
-    # which tells the next run to finish this rotation (retire it) rather than start one.
+    # Which old KEKs no data key uses, decided under the guard that every wrap holds (see
+    # hold_kek_guard): a key wrapped under an old KEK by a transaction that began before
+    # the rotation and committed since is re-wrapped here rather than left under a KEK
+    # about to be retired; one that is wrapped after this commits sees the new KEK.
     with new_uow() as uow:
+        hold_kek_guard(uow.session, exclusive=True)
+        late = list(uow.session.scalars(_not_under(current).with_for_update()))
+        _rewrap(keys, late)
         in_use = set(
             uow.session.scalars(
                 select(VaultCaseKey.kek_id).where(VaultCaseKey.wrapped.is_not(None)).distinct()
             )
         )
-        kek_ids: list[str] = getattr(keys, "kek_ids", list)()
-        retired = [k for k in kek_ids if k != current and k not in in_use]
+        uow.commit()
+    done += len(late)
+    if progress and late:
+        progress(len(late))
+    kek_ids: list[str] = getattr(keys, "kek_ids", list)()
+    retired = [k for k in kek_ids if k != current and k not in in_use]
+    # Record first, retire after: a crash in between leaves an old KEK in the key file,
+    # which tells the next run to finish this rotation (retire it) rather than start one.
+    with new_uow() as uow:
         if not _already_recorded(uow, current, retired):
             append_event(
                 uow.session,

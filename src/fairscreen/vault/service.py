@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from fairscreen.shared.errors import NotFound
 from fairscreen.shared.sealed import Sealed
@@ -24,6 +24,27 @@ def key_aad(case_id: str) -> bytes:
     return f"fairscreen/dek|{case_id}".encode()
 
 
+# The PostgreSQL advisory lock that orders wrapping data keys before retiring a KEK
+# (7243001 is the migrations' lock).
+KEK_GUARD = 7243002
+
+
+def hold_kek_guard(session: Session, *, exclusive: bool = False) -> None:
+    """Hold until the transaction ends the lock between wrapping keys and retiring a KEK.
+
+    A transaction that wraps a data key holds it shared from before the wrap until it
+    commits; a rotation holds it alone while it looks for data keys under an old KEK. So
+    the rotation either sees the new key or the wrap happens after it has decided, when
+    the key file already names the new KEK current. PostgreSQL: an advisory lock. SQLite:
+    the write lock that every writing transaction takes at BEGIN IMMEDIATE (db/engine.py)
+    already admits one writer at a time, so beginning the transaction is enough.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        connection.exec_driver_sql(f"SELECT {function}({KEK_GUARD})")
+
+
 class CaseVault:
     """Seals and opens fields for one transaction; unwrapped keys live only as long as it."""
 
@@ -32,9 +53,15 @@ class CaseVault:
         self.keys = keys
         self._aeads: dict[str, AESGCM] = {}
         self._aads: dict[tuple[str, str], bytes] = {}
+        self._guarded: SessionTransaction | None = None
 
     def create_key(self, case_id: str, now: datetime) -> None:
         """Create and store the wrapped data key of a new case."""
+        # Guard first, then read the current KEK (wrap does): see hold_kek_guard.
+        transaction = self.session.get_transaction()
+        if transaction is None or transaction is not self._guarded:
+            hold_kek_guard(self.session)
+            self._guarded = self.session.get_transaction()
         dek = new_data_key()
         wrapped = self.keys.wrap(dek, key_aad(case_id))
         self.session.add(
