@@ -45,13 +45,13 @@ def transition(
     *,
     actor: Actor,
     data: Mapping[str, EventValue] | None = None,
-) -> int:
-    """Apply a lifecycle command to a case and append its event; return the event index."""
+) -> None:
+    """Apply a lifecycle command to a case and append its event."""
     status, event_type = next_status(case.status, command)
     now = uow.app.clock.now()
     case.status = status
     case.updated_at = now
-    event = append_event(
+    append_event(
         uow.session,
         type=event_type,
         actor=actor.ref,
@@ -60,7 +60,6 @@ def transition(
         org_id=case.employer_org_id,
         data={"status": status, **(data or {})},
     )
-    return event.index
 
 
 def _clean_name(name: str) -> str:

@@ -302,3 +302,36 @@ def test_a_warm_append_stores_the_same_row_as_the_general_path(fs) -> None:
     assert db_root(fs, 2) == tree_root(stored_leaves(fs))
     if fs.engine.dialect.name == "sqlite":
         assert not any("ledger" in s for s in statements)  # it went to the driver directly
+
+
+def test_a_read_of_the_ledger_inside_the_transaction_sees_its_queued_events(fs) -> None:
+    append(fs, 2)
+    with fs.uow() as uow:
+        append_event(uow.session, type="test.appended", actor="system", at=fs.clock.now())
+        append_event(uow.session, type="test.appended", actor="system", at=fs.clock.now())
+        seen = uow.session.scalars(select(LedgerEvent.idx).order_by(LedgerEvent.idx)).all()
+        assert seen == [0, 1, 2, 3]
+        append_event(uow.session, type="test.appended", actor="system", at=fs.clock.now())
+        uow.commit()
+    with fs.reader() as uow:
+        head = uow.session.get(LedgerHead, 1)
+    assert head is not None and head.size == 5
+    assert db_root(fs, 5) == tree_root(stored_leaves(fs))
+
+
+def test_an_open_transaction_holds_the_sequencer_only_from_its_commit(fs) -> None:
+    """An action's event is sequenced when it commits: others append meanwhile, no waiting."""
+    if fs.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's BEGIN IMMEDIATE holds the one write lock for the transaction")
+    append(fs, 1)
+    with fs.uow() as slow:
+        append_event(slow.session, type="test.slow", actor="system", at=fs.clock.now())
+        other = threading.Thread(target=append, args=(fs, 3))
+        other.start()
+        other.join(timeout=10)
+        assert not other.is_alive()  # it did not wait for `slow` to commit
+        slow.commit()
+    with fs.reader() as uow:
+        kinds = list(uow.session.scalars(select(LedgerEvent.type).order_by(LedgerEvent.idx)))
+    assert kinds == ["test.appended"] * 4 + ["test.slow"]
+    assert db_root(fs, 5) == tree_root(stored_leaves(fs))
