@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from fairscreen.bootstrap import App
 
-_KEY = re.compile(r"^[A-Za-z0-9_\-]{1,64}(/[A-Za-z0-9_\-]{1,64})*$")
+_SEGMENT = r"[A-Za-z0-9_\-]{1,64}"
+_KEY = re.compile(rf"^{_SEGMENT}(/{_SEGMENT})*$")
+_PREFIX = re.compile(rf"^{_SEGMENT}$")
 
 
 class EvidenceStore(Protocol):
@@ -21,6 +25,14 @@ class EvidenceStore(Protocol):
     def get(self, key: str) -> bytes: ...
 
     def delete(self, key: str) -> None: ...
+
+    def prefixes(self) -> Iterator[str]:
+        """Yield the distinct first segments of the stored keys."""
+        ...
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Delete every blob whose key lies under `prefix/`, partial writes included."""
+        ...
 
 
 class LocalEvidenceStore:
@@ -62,6 +74,22 @@ class LocalEvidenceStore:
             path.parent.rmdir()
         except OSError:
             pass  # not empty, or already gone
+
+    def prefixes(self) -> Iterator[str]:
+        """Yield the names of the folders under the root (the first segments of the keys)."""
+        try:
+            entries = list(os.scandir(self.root))
+        except FileNotFoundError:
+            return
+        for entry in entries:
+            if _PREFIX.match(entry.name) and entry.is_dir(follow_symlinks=False):
+                yield entry.name
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Delete the folder of `prefix` with every file in it (a crashed put's too)."""
+        if not _PREFIX.match(prefix):
+            raise ValueError(f"invalid evidence prefix {prefix!r}")
+        shutil.rmtree(self.root / prefix, ignore_errors=True)
 
 
 def evidence_store(app: App) -> EvidenceStore:

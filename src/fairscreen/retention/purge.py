@@ -4,7 +4,9 @@ There is one deletion path (`destroy_cases`) for scheduled purge, erasure reques
 withdrawal and refusal alike: in one transaction per chunk, each case's data key is
 destroyed first (crypto-shredding: every copy of its ciphertext, backups included, is
 unreadable from then on), then its rows are deleted, a tombstone is kept and a deletion
-certificate event is appended. A crash at any point leaves each case whole or destroyed.
+certificate event is appended. A crash at any point leaves each case whole or destroyed;
+its evidence objects and outbox messages go after the commit, and what a crash leaves of
+them the next purge run removes (retention/leftovers.py).
 """
 
 from __future__ import annotations
@@ -46,10 +48,10 @@ from fairscreen.db.registry import metadata
 from fairscreen.db.types import SealedBytes
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.evidence.actions import storage_keys_of
-from fairscreen.evidence.storage import evidence_store
 from fairscreen.identity.policy import SYSTEM, Actor
 from fairscreen.ledger.events import NewEvent, append_events
 from fairscreen.ledger.models import LedgerEvent
+from fairscreen.retention.leftovers import delete_evidence, forget_outbox, sweep_leftovers
 from fairscreen.retention.models import ErasureRequest, LegalHold, OrgRetentionPolicy, Tombstone
 from fairscreen.retention.policy import SURVIVING_TABLES, RetentionPolicy, hold_in_force
 from fairscreen.scope.policy import load_pack
@@ -271,9 +273,11 @@ def destroy_cases(
         .values(done_at=now)
     )
     destroyed = set(ids)
-    uow.after_commit(lambda: _forget_outbox(uow, destroyed))
+    # After the commit (a rollback must keep a live case's files); a crash before they
+    # run leaves the files to the next purge run's sweep (retention/leftovers.py).
+    uow.after_commit(lambda: forget_outbox(uow, destroyed))
     if evidence_keys:
-        uow.after_commit(lambda: _delete_evidence(uow, evidence_keys))
+        uow.after_commit(lambda: delete_evidence(uow, evidence_keys))
     return certificates
 
 
@@ -298,26 +302,6 @@ def _mark_destroyed(session: Session, cases: Sequence[Case], at: datetime) -> No
         state = {"status": "destroyed", "updated_at": at, "version": case.version + 1}
         for name, value in {**state, **dict.fromkeys(_BLANKED)}.items():
             set_committed_value(case, name, value)
-
-
-def _delete_evidence(uow: UnitOfWork, keys: list[str]) -> None:
-    # Sealed under the shredded key, the objects are unreadable already; delete them too.
-    store = evidence_store(uow.app)
-    for key in keys:
-        store.delete(key)
-
-
-def _forget_outbox(uow: UnitOfWork, case_ids: set[str]) -> None:
-    # The messages are already unreadable (sealed under the shredded key); remove them too.
-    folder = uow.app.settings.outbox_dir
-    if not folder.exists():
-        return
-    for path in folder.glob("msg_*.json"):
-        try:
-            if json.loads(path.read_text(encoding="utf-8")).get("case_id") in case_ids:
-                path.unlink(missing_ok=True)
-        except (OSError, ValueError):
-            continue
 
 
 def _due_query(session: Session, now: datetime) -> object:
@@ -358,6 +342,7 @@ def do_purge_due(
     progress: Callable[[int], None] | None = None,
 ) -> PurgeReport:
     """Destroy every case that is due, a chunk per transaction; safe to run concurrently."""
+    sweep_leftovers(app_uow)  # first finish what a crash after an earlier commit left
     report = PurgeReport()
     with app_uow() as uow:
         report.skipped_held = _count_held_due(uow.session, now)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from factories.consent import consented_case
 from factories.world import make_world, open_case
 from fairscreen.cases.actions import authenticate_candidate
 from fairscreen.cases.models import Case
 from fairscreen.consent.models import ConsentRecord
+from fairscreen.db.uow import UnitOfWork
+from fairscreen.evidence.actions import do_upload_evidence
 from fairscreen.identity.policy import SYSTEM
 from fairscreen.ledger.models import LedgerEvent
 from fairscreen.retention.actions import (
@@ -25,6 +29,9 @@ from fairscreen.retention.models import Tombstone
 from fairscreen.shared.errors import LegalHold, Unauthenticated
 from fairscreen.vault.models import VaultCaseKey
 from fairscreen.vault.service import KeyDestroyed
+from fairscreen.verification.actions import do_record_finding
+
+PDF = b"%PDF-1.4\n% diploma of the candidate\n%%EOF\n"
 
 
 def _due(fs, case_id: str) -> None:
@@ -164,3 +171,53 @@ def test_two_purges_at_once_destroy_each_case_once(fs) -> None:
         assert sorted(events) == sorted(ids)
         indices = uow.session.scalars(select(LedgerEvent.idx).order_by(LedgerEvent.idx)).all()
         assert indices == list(range(len(indices)))
+
+
+def _with_evidence(world, email: str) -> str:
+    case_id, _ = consented_case(world, email=email)
+    finding = do_record_finding(
+        world.app.uow(),
+        actor=world["investigator"].actor,
+        case_id=case_id,
+        category="education",
+        claim="Bachelor of Laws, 2015",
+    )
+    do_upload_evidence(
+        world.app.uow(), actor=world["investigator"].actor, finding_id=finding.id, data=PDF
+    )
+    return case_id
+
+
+def _left_outside_the_database(fs) -> dict[str, set[str]]:
+    """Return, per case, the evidence files and outbox messages on disk."""
+    found: dict[str, set[str]] = {}
+    evidence = fs.settings.data_dir / "evidence"
+    for path in evidence.rglob("*") if evidence.exists() else []:
+        if path.is_file():
+            found.setdefault(path.relative_to(evidence).parts[0], set()).add("evidence")
+    for path in fs.settings.outbox_dir.glob("msg_*.json"):
+        case_id = json.loads(path.read_text(encoding="utf-8"))["case_id"]
+        found.setdefault(case_id, set()).add("outbox")
+    return found
+
+
+def test_the_next_purge_removes_files_a_crash_after_the_commit_left_behind(fs, monkeypatch) -> None:
+    """Killed between the destruction's commit and the removal of its evidence and outbox
+    messages (nothing after the commit ran), the purge leaves them to its next run."""
+    world = make_world(fs)
+    gone = _with_evidence(world, "gone@c.example")
+    kept = _with_evidence(world, "kept@c.example")
+    assert _left_outside_the_database(fs) == {
+        gone: {"evidence", "outbox"},
+        kept: {"evidence", "outbox"},
+    }
+    _due(fs, gone)
+    with monkeypatch.context() as crash:
+        crash.setattr(UnitOfWork, "after_commit", lambda _self, _effect: None)
+        assert do_purge_due(fs.uow, now=fs.clock.now()).destroyed == 1
+    with fs.reader() as uow:
+        assert uow.session.get(Tombstone, gone) is not None
+    assert gone in _left_outside_the_database(fs)  # unreadable, but still there
+
+    assert do_purge_due(fs.uow, now=fs.clock.now()).destroyed == 0
+    assert _left_outside_the_database(fs) == {kept: {"evidence", "outbox"}}
