@@ -91,12 +91,19 @@ def cases_by_state(session: Session, ask: Ask) -> Figures:
 def consent(session: Session, ask: Ask) -> Figures:
     """Count findings collected without a signed consent (must be 0) and consent decisions."""
     org, period = ask.org, ask.period
-    has_finding = exists().where(Finding.case_id == Case.id)
-    signed = exists().where(ConsentRecord.case_id == Case.id, ConsentRecord.decision == "signed")
+    # The cases with a finding and no signed consent, as a set difference of two index
+    # scans, then joined to the organisation's cases of the period: at a million cases,
+    # two EXISTS probes per case took 15 s on SQLite, this 2 s (bench_million.py).
+    unconsented = (
+        select(Finding.case_id.label("case_id"))
+        .except_(select(ConsentRecord.case_id).where(ConsentRecord.decision == "signed"))
+        .subquery()
+    )
     gaps = session.scalar(
         select(func.count())
-        .select_from(Case)
-        .where(_of_org(org), _in(Case.created_at, period), has_finding, ~signed)
+        .select_from(unconsented)
+        .join(Case, Case.id == unconsented.c.case_id)
+        .where(_of_org(org), _in(Case.created_at, period))
     )
     # Decisions are counted from the ledger: the consent rows go when a case is destroyed.
     rows = session.execute(
