@@ -53,6 +53,9 @@ class CaseVault:
         self.keys = keys
         self._aeads: dict[str, AESGCM] = {}
         self._aads: dict[tuple[str, str], bytes] = {}
+        # The session's identity map holds rows weakly: without a reference here, a case
+        # file read three times in a transaction fetched the same key row three times.
+        self._rows: dict[str, VaultCaseKey | None] = {}
         self._guarded: SessionTransaction | None = None
 
     def create_key(self, case_id: str, now: datetime) -> None:
@@ -74,7 +77,7 @@ class CaseVault:
     def _aead(self, case_id: str) -> AESGCM:
         aead = self._aeads.get(case_id)
         if aead is None:
-            row = self.session.get(VaultCaseKey, case_id)
+            row = self._row(case_id)
             if row is None or row.wrapped is None:
                 raise KeyDestroyed()
             aead = AESGCM(self.keys.unwrap(WrappedKey(row.kek_id, row.wrapped), key_aad(case_id)))
@@ -106,8 +109,13 @@ class CaseVault:
 
     def is_readable(self, case_id: str) -> bool:
         """Tell whether the case still has a data key."""
-        row = self.session.get(VaultCaseKey, case_id)
+        row = self._row(case_id)
         return row is not None and row.wrapped is not None
+
+    def _row(self, case_id: str) -> VaultCaseKey | None:
+        row = self.session.get(VaultCaseKey, case_id)  # the identity map's, once loaded
+        self._rows[case_id] = row
+        return row
 
     def lookup_hash(self, kind: str, value: str) -> str:
         """Return the keyed hash used to find a value (e.g. an e-mail) without storing it."""
