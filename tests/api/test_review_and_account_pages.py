@@ -130,6 +130,32 @@ def test_an_empty_account_or_one_about_someone_elses_private_life_is_refused_by_
     assert ok.status_code == 303 and _accounts(fs, case_id) == [finding_id]
 
 
+def test_an_account_posted_from_a_page_opened_before_the_decision_is_refused_with_a_message(
+    fs, client, world, clock
+):
+    case_id, finding_id, token, _ = released_case(world)
+    csrf = _open(client, token, "zh-Hans")
+    page = client.get("/candidate", headers=HTML).text
+    assert f'action="/candidate/findings/{finding_id}/account"' in page  # offered, then...
+    clock.advance(days=8)
+    _reject(client, world, case_id)  # ...the employer decides before it is sent
+
+    r = client.post(
+        f"/candidate/findings/{finding_id}/account",
+        data={"csrf": csrf, "kind": "correction", "statement": "I finished the degree in 2016."},
+        headers=HTML,
+    )
+    assert r.status_code == 409
+    # The page still shows the report and the decision, and says why, in its language.
+    assert 'data-outcome="reject"' in r.text
+    error = re.search(
+        rf'id="account-{finding_id}-form-error"[^>]*>([^<]*)<code[^>]*>invalid_state<', r.text
+    )
+    assert error and "雇主已作出决定" in error.group(1)
+    assert f'action="/candidate/findings/{finding_id}/account"' not in r.text
+    assert _accounts(fs, case_id) == []
+
+
 def test_an_account_without_the_forms_token_is_refused(fs, client, world):
     case_id, finding_id, token, _ = released_case(world)
     _open(client, token)

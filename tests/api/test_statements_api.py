@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from factories.consent import consented_case
+from fairscreen.feedback.actions import do_record_decision
 from fairscreen.rating.actions import do_release_report
 from fairscreen.verification.actions import do_add_source, do_record_finding
+from integration.feedback.helpers import released_case
 
 
 def test_candidate_account_is_shown_with_the_finding(client, world) -> None:
@@ -68,3 +70,28 @@ def test_the_candidate_may_speak_about_themself_but_not_gossip_about_others(clie
         "/api/v1/candidate/findings/fnd_nope/account", headers=auth, json={"statement": "x"}
     )
     assert nope.status_code == 404
+
+
+def test_an_account_after_the_employers_decision_is_refused_with_invalid_state(client, world):
+    case_id, finding_id, token, _ = released_case(world, adverse=False)
+    do_record_decision(
+        world.app.uow(),
+        actor=world["hr"].actor,
+        case_id=case_id,
+        outcome="hire",
+        reasons=["checks_completed"],
+    )
+    auth = {"Authorization": f"Bearer {token}"}
+    r = client.post(
+        f"/api/v1/candidate/findings/{finding_id}/account",
+        headers=auth,
+        json={"statement": "I finished the degree a year later."},
+    )
+    assert r.status_code == 409, r.text
+    error = r.json()["error"]
+    assert error["code"] == "invalid_state"
+    assert error["message"] == (
+        "The employer has already decided; an account is added before the decision."
+    )
+    mine = client.get("/api/v1/candidate/report", headers=auth).json()
+    assert mine["findings"][0]["candidate_account"] == []

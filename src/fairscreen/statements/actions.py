@@ -16,7 +16,13 @@ from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.policy import Actor
 from fairscreen.ledger.events import append_event
 from fairscreen.scope.guard import screen_text
-from fairscreen.shared.errors import Forbidden, ForbiddenContent, NotFound, ValidationFailed
+from fairscreen.shared.errors import (
+    Forbidden,
+    ForbiddenContent,
+    InvalidState,
+    NotFound,
+    ValidationFailed,
+)
 from fairscreen.shared.ids import new_id
 from fairscreen.statements.models import CandidateAccount
 from fairscreen.verification.models import Finding
@@ -28,6 +34,10 @@ _THIRD_PARTY = re.compile(
     re.IGNORECASE,
 )
 MAX_LEN = 5000
+# An account goes with the report to the employer before the decision; once decided,
+# the candidate's way to be heard is a re-review (feedback.reviews), not a late account.
+DECIDED = frozenset({"decided", "archived"})
+AFTER_DECISION = "The employer has already decided; an account is added before the decision."
 
 
 def check_account(text: str) -> None:
@@ -55,7 +65,11 @@ def do_add_account(uow: UnitOfWork, *, actor: Actor, finding_id: str, statement:
         finding = uow.session.get(Finding, finding_id)
         if finding is None or finding.case_id != actor.case_id:
             raise NotFound("There is no such finding in your case.")
-        case = load_case(uow.session, actor, finding.case_id)
+        # Locked as the decision locks it: an account racing the decision is either in
+        # before it or refused, never added to a case decided without it.
+        case = load_case(uow.session, actor, finding.case_id, for_update=True)
+        if case.status in DECIDED:
+            raise InvalidState(AFTER_DECISION, status=case.status)
         now = uow.app.clock.now()
         account_id = new_id("acc")
         with uow.app.vault(uow) as vault:

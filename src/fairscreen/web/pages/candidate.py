@@ -36,8 +36,8 @@ from fairscreen.retention.actions import do_request_erasure
 from fairscreen.retention.models import ErasureRequest
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import DomainError, NotFound, Unauthenticated
+from fairscreen.statements.actions import AFTER_DECISION, do_add_account
 from fairscreen.statements.actions import MAX_LEN as ACCOUNT_MAX_LEN
-from fairscreen.statements.actions import do_add_account
 from fairscreen.verification.queries import case_findings
 from fairscreen.web.deps import CANDIDATE_COOKIE, AppDep, optional_actor, present_secret
 from fairscreen.web.forms import ConsentForm, form_errors, refusal_message, require_csrf
@@ -576,6 +576,7 @@ REVIEW_DOMAIN_MESSAGES = frozenset(
         "A human re-review is for a decision against you; there is none.",
         "You have already asked for a re-review of this decision.",
         "Nobody in the organisation can take this on; ask its admin.",
+        AFTER_DECISION,  # an account posted from a page opened before the decision
     }
 )
 ACCOUNT_TOPIC = (
@@ -634,6 +635,8 @@ def _account_error(exc: DomainError, lang: str, statement: str) -> tuple[str, di
             "message": gettext(REVIEW_FIELD_MESSAGES["finding"], lang),
             "code": exc.code,
         }
+    if exc.message in REVIEW_DOMAIN_MESSAGES:
+        return "form", {"message": gettext(exc.message, lang), "code": exc.code}
     return "form", feedback_error(exc, lang, "form")
 
 
