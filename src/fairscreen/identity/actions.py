@@ -177,14 +177,19 @@ def authenticate_api_key(uow: UnitOfWork, presented: str) -> Actor:
         raise Unauthenticated()
     key_id, _, secret = presented[len(API_KEY_PREFIX) :].partition(".")
     with uow:
-        key = uow.session.get(ApiKey, key_id)
-        if key is None or key.revoked_at is not None:
+        # Every API request starts here: key, user and organisation in one statement.
+        found = uow.session.execute(
+            select(ApiKey.revoked_at, ApiKey.secret_hash, User, Org)
+            .join(User, User.id == ApiKey.user_id)
+            .join(Org, Org.id == User.org_id)
+            .where(ApiKey.id == key_id)
+        ).first()
+        if found is None or found.revoked_at is not None:
             raise Unauthenticated("This API key is unknown or revoked.")
-        if not hmac.compare_digest(key.secret_hash, secret_hash(secret)):
+        if not hmac.compare_digest(found.secret_hash, secret_hash(secret)):
             raise Unauthenticated("This API key is unknown or revoked.")
-        user = uow.session.get(User, key.user_id)
-        org = uow.session.get(Org, user.org_id) if user else None
-        if user is None or org is None or not user.active:
+        user, org = found.User, found.Org
+        if not user.active:
             raise Unauthenticated("This API key's user is no longer active.")
         return _actor_for(user, org)
 
