@@ -280,7 +280,7 @@ class QueuedEvent:
 def _queue(session: Session) -> list[tuple[dict[str, object], bytes]]:
     """Return this transaction's queue of events, hooking the session on first use."""
     if not session.info.get(_HOOKED):
-        sa_event.listen(session, "before_commit", sequence_pending)
+        sa_event.listen(session, "before_commit", _at_commit)
         sa_event.listen(session, "do_orm_execute", _before_ledger_read)
         session.info[_HOOKED] = True
     transaction = session.get_transaction()
@@ -295,11 +295,20 @@ def _queue(session: Session) -> list[tuple[dict[str, object], bytes]]:
     return queue
 
 
+def _at_commit(session: Session) -> None:
+    # The transaction's own rows first, so that once the sequencer row is locked only the
+    # ledger's statements and the COMMIT remain.
+    if session.info.get(_PENDING) is not None:
+        session.flush()
+    sequence_pending(session)
+
+
 def sequence_pending(session: Session) -> None:
     """Give the queued events of this transaction their indices and write them, in order."""
     found = session.info.pop(_PENDING, None)
     if found is None or found[0] is not session.get_transaction():
         return  # nothing queued, or only by a transaction that rolled back
+    # One at a time: a warm process appends each in one statement and reads no edge.
     for row, lh in found[1]:
         _sequence(session, row, lh)
 
@@ -430,13 +439,17 @@ def append_events(session: Session, events: Sequence[NewEvent]) -> list[Appended
                 "leaf_hash": leaves[-1],
             }
         )
+    first = _append_rows(session, rows, leaves)
+    return [AppendedEvent(first + i, leaf) for i, leaf in enumerate(leaves)]
+
+
+def _append_rows(session: Session, rows: list[dict[str, object]], leaves: list[bytes]) -> int:
+    """Write events at consecutive indices with four statements in all; return the first."""
     # One reservation of consecutive indices under the same sequencer lock as append_event.
     end = session.execute(_RESERVE, {"n": len(rows)}).scalar_one_or_none()
     if end is None:  # no head row yet: the first event creates it, one at a time
-        return [
-            AppendedEvent(_sequence(session, row, leaf), leaf)
-            for row, leaf in zip(rows, leaves, strict=True)
-        ]
+        indices = [_sequence(session, row, leaf) for row, leaf in zip(rows, leaves, strict=True)]
+        return indices[0]
     first = int(end) - len(rows)
     store = SqlNodeStore(session)
     appender = _appender(session, store, first)
@@ -447,7 +460,7 @@ def append_events(session: Session, events: Sequence[NewEvent]) -> list[Appended
     store.add(nodes)
     _remember(session, appender)
     session.execute(_INSERT_EVENT, rows)
-    return [AppendedEvent(first + i, leaf) for i, leaf in enumerate(leaves)]
+    return first
 
 
 def events_of_case(session: Session, case_id: str) -> list[LedgerEvent]:
