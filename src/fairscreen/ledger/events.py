@@ -172,7 +172,7 @@ def _sqlite_nodes_sql(count: int) -> str:
 
 
 def _sqlite_at(at: datetime) -> str:
-    """Bind a time as `UTCDateTime` and SQLAlchemy's SQLite DATETIME store it."""
+    """Format a time as `UTCDateTime` over SQLAlchemy's SQLite DATETIME stores it."""
     return str(at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds"))
 
 
@@ -187,10 +187,6 @@ def _sqlite_append(
     row: Mapping[str, object],
 ) -> bool:
     """Claim index `known.size` and write its nodes and event; False if the tree moved."""
-    if session.autoflush:
-        # What `Session.execute` would have done: rows added before the event (a new
-        # case, say) are written first, so later rows that refer to them find them.
-        session.flush()
     dbapi = session.connection().connection.driver_connection
     assert isinstance(dbapi, sqlite3.Connection)
     cursor = dbapi.cursor()
