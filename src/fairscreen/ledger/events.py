@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -260,7 +261,11 @@ def _append_in_one(session: Session, row: dict[str, object], lh: bytes) -> int |
 # they see its events, as they would have. SQLite holds its write lock from BEGIN
 # IMMEDIATE whatever the order; the one code path serves both.
 _PENDING = "fairscreen.ledger.pending"
-_HOOKED = "fairscreen.ledger.hooked"
+# The hooks are registered once on the Session class, on the first append (no import-time
+# effect): registering them per session cost about as much as the append itself. They do
+# nothing for a session with no queue.
+_HOOKS_LOCK = threading.Lock()
+_HOOKED: list[bool] = []
 _LEDGER_TABLES = frozenset(
     t.name for t in (_HEAD, cast(Table, LedgerEvent.__table__), cast(Table, LedgerNode.__table__))
 )
@@ -275,10 +280,12 @@ class QueuedEvent:
 
 def _queue(session: Session) -> list[tuple[dict[str, object], bytes]]:
     """Return this transaction's queue of events, hooking the session on first use."""
-    if not session.info.get(_HOOKED):
-        sa_event.listen(session, "before_commit", _at_commit)
-        sa_event.listen(session, "do_orm_execute", _before_ledger_read)
-        session.info[_HOOKED] = True
+    if not _HOOKED:
+        with _HOOKS_LOCK:
+            if not _HOOKED:
+                sa_event.listen(Session, "before_commit", _at_commit)
+                sa_event.listen(Session, "do_orm_execute", _before_ledger_read)
+                _HOOKED.append(True)
     transaction = session.get_transaction()
     if transaction is None:  # an event before any statement: begin, as a statement would
         session.connection()
