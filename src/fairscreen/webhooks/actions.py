@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,21 +23,16 @@ from fairscreen.webhooks.policy import EVENT_TYPES, headers, new_secret, next_at
 Sender = Callable[[str, bytes, Mapping[str, str]], int]
 
 
-_CLIENT: list[httpx.Client] = []
-_CLIENT_LOCK = threading.Lock()
-
-
+@cache
 def _client() -> httpx.Client:
     """The one client of this process, made on first use (httpx.Client is thread-safe).
 
     `httpx.post` builds a client, and with it a TLS context that loads the CA bundle, for
     every call: under load that was about a tenth of a replica's CPU (py-spy, bench_load).
     One client also keeps connections to an endpoint alive between deliveries.
+    Two threads delivering the very first time may each build one; the spare is dropped.
     """
-    with _CLIENT_LOCK:
-        if not _CLIENT:
-            _CLIENT.append(httpx.Client(timeout=10.0, follow_redirects=False))
-        return _CLIENT[0]
+    return httpx.Client(timeout=10.0, follow_redirects=False)
 
 
 def _http_send(url: str, body: bytes, hdrs: Mapping[str, str]) -> int:
