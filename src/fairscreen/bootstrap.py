@@ -10,7 +10,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from fairscreen.db.engine import make_engine
+from fairscreen.db.engine import make_engine, reader_engine
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.mail.backends import Mailer, Message, OutboxMailer, SmtpMailer, read_outbox
 from fairscreen.settings import Settings
@@ -53,9 +53,7 @@ class App:
     @cached_property
     def read_factory(self) -> sessionmaker[Session]:
         """Return the factory for read-only sessions (no write lock on SQLite)."""
-        return sessionmaker(
-            bind=self.engine.execution_options(fs_readonly=True), expire_on_commit=False
-        )
+        return sessionmaker(bind=reader_engine(self.engine), expire_on_commit=False)
 
     @cached_property
     def keys(self) -> KeyProvider:

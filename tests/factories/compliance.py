@@ -123,6 +123,8 @@ def build_scene(world: World) -> Scene:
             Finding(
                 id=new_id("fnd"),
                 case_id=scene.gap,
+                employer_org_id=world.employer,
+                agency_org_id=world.agency,
                 category="education",
                 claim=None,
                 severity="minor",

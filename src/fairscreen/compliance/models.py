@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from fairscreen.cases.models import Case
 from fairscreen.consent.models import ConsentRecord
 from fairscreen.db.base import Base
+from fairscreen.verification.models import Finding
 
 
 class ComplianceRefusal(Base):
@@ -40,3 +41,17 @@ Index(
 )
 Index("ix_compliance_case_employer_due", Case.employer_org_id, Case.destroy_due_at)
 Index("ix_compliance_consent_case_decision", ConsentRecord.case_id, ConsentRecord.decision)
+Index(
+    "ix_compliance_finding_employer_recorded",
+    Finding.employer_org_id,
+    Finding.recorded_at,
+    Finding.status,
+    Finding.case_id,
+)
+Index(
+    "ix_compliance_finding_agency_recorded",
+    Finding.agency_org_id,
+    Finding.recorded_at,
+    Finding.status,
+    Finding.case_id,
+)

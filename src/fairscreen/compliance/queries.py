@@ -65,6 +65,13 @@ def _of_org(org: OrgRef) -> ColumnElement[bool]:
     return Case.employer_org_id == org.id
 
 
+def _findings_of_org(org: OrgRef) -> ColumnElement[bool]:
+    """Select the organisation's findings by the organisations they carry from their case."""
+    if org.kind == "agency":
+        return Finding.agency_org_id == org.id
+    return Finding.employer_org_id == org.id
+
+
 def _in(column: Any, period: Period) -> ColumnElement[bool]:
     return and_(column >= period.since, column < period.until)
 
@@ -106,16 +113,16 @@ def consent(session: Session, ask: Ask) -> Figures:
         .where(_of_org(org), _in(Case.created_at, period))
     )
     # Decisions are counted from the ledger: the consent rows go when a case is destroyed.
-    rows = session.execute(
-        select(LedgerEvent.type, func.count())
-        .join(Case, Case.id == LedgerEvent.case_id)
-        .where(
-            _of_org(org),
-            LedgerEvent.type.in_(list(CONSENT_EVENTS)),
-            _in(LedgerEvent.at, period),
-        )
-        .group_by(LedgerEvent.type)
+    # A case's events carry its employer, so an employer's are counted from the ledger's
+    # own index; an agency's are found through the cases it checks.
+    decided = select(LedgerEvent.type, func.count()).where(
+        LedgerEvent.type.in_(list(CONSENT_EVENTS)), _in(LedgerEvent.at, period)
     )
+    if org.kind == "agency":
+        decided = decided.join(Case, Case.id == LedgerEvent.case_id).where(_of_org(org))
+    else:
+        decided = decided.where(LedgerEvent.org_id == org.id)
+    rows = session.execute(decided.group_by(LedgerEvent.type))
     counts = dict.fromkeys(CONSENT_EVENTS.values(), 0)
     for event_type, n in rows:
         counts[CONSENT_EVENTS[str(event_type)]] = int(n)
@@ -127,8 +134,7 @@ def findings_by_status(session: Session, ask: Ask) -> Figures:
     org, period = ask.org, ask.period
     rows = session.execute(
         select(Finding.status, func.count())
-        .join(Case, Case.id == Finding.case_id)
-        .where(_of_org(org), _in(Finding.recorded_at, period))
+        .where(_findings_of_org(org), _in(Finding.recorded_at, period))
         .group_by(Finding.status)
     )
     counts = {"verified": 0, "unverified": 0, "inconclusive": 0}

@@ -6,7 +6,7 @@ import statistics
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from fairscreen.cases.actions import case_ref, load_case
@@ -143,13 +143,21 @@ def case_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
     names = _owner_names(session, items)
     now = uow.app.clock.now()
     open_ = Opener(uow, actor, case) if may_see_personal_data(actor, case_ref(case)) else None
-    decision = session.scalar(select(FeedbackDecision).where(FeedbackDecision.case_id == case.id))
-    notice = session.scalar(
-        select(FeedbackNotice)
+    # The decision (one per case, if taken) and the latest notice's waiting end in one
+    # statement, anchored on the case's own row so that either may be missing.
+    waiting_ends = (
+        select(FeedbackNotice.waiting_ends_at)
         .where(FeedbackNotice.case_id == case.id)
         .order_by(FeedbackNotice.report_version.desc())
         .limit(1)
+        .scalar_subquery()
     )
+    decision, waiting_ends_at = session.execute(
+        select(FeedbackDecision, waiting_ends)
+        .select_from(Case)
+        .outerjoin(FeedbackDecision, FeedbackDecision.case_id == Case.id)
+        .where(Case.id == case.id)
+    ).one()
     return {
         "disputes": [
             item_view(i, names.get(i.owner_id), now, open_) for i in items if i.kind == "dispute"
@@ -158,7 +166,7 @@ def case_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
             item_view(i, names.get(i.owner_id), now, open_) for i in items if i.kind == "complaint"
         ],
         "decision": decision_view(decision) if decision else None,
-        "waiting_ends_at": _iso(notice.waiting_ends_at) if notice else None,
+        "waiting_ends_at": _iso(waiting_ends_at),
     }
 
 
@@ -204,17 +212,23 @@ def desk_figures(session: Session, org_id: str, since: datetime, until: datetime
 
 def decisions_before_waiting_or_during_dispute(session: Session, org_id: str) -> int:
     """Count adverse decisions taken in the waiting period or with a dispute open (always 0)."""
-    rows = session.scalars(
-        select(FeedbackDecision).where(
-            FeedbackDecision.org_id == org_id, FeedbackDecision.outcome == "reject"
+    # Counted by the database: an organisation decides on hundreds of thousands of cases.
+    early = session.scalar(
+        select(func.count())
+        .select_from(FeedbackDecision)
+        .where(
+            FeedbackDecision.org_id == org_id,
+            FeedbackDecision.outcome == "reject",
+            or_(
+                FeedbackDecision.open_disputes > 0,
+                and_(
+                    FeedbackDecision.waiting_ends_at.is_not(None),
+                    FeedbackDecision.decided_at < FeedbackDecision.waiting_ends_at,
+                ),
+            ),
         )
     )
-    return sum(
-        1
-        for d in rows
-        if d.open_disputes > 0
-        or (d.waiting_ends_at is not None and as_utc(d.decided_at) < as_utc(d.waiting_ends_at))
-    )
+    return int(early or 0)
 
 
 def case_notices(uow: UnitOfWork, *, actor: Actor, case_id: str) -> list[dict[str, Any]]:

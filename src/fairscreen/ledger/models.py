@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fairscreen.db.base import Base
@@ -16,11 +16,17 @@ class LedgerEvent(Base):
     idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     type: Mapped[str] = mapped_column(String(64), index=True)
     case_id: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
-    org_id: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    # Indexed with type and time (ix_ledger_event_org_type_at below), not on its own.
+    org_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     actor: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(index=True)
     body: Mapped[str] = mapped_column(Text)  # RFC 8785 canonical JSON, ids and hashes only
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+# An organisation's events of a type in a period, from the index alone: the regulator's
+# consent figures count a million `consent.signed` events of one employer.
+Index("ix_ledger_event_org_type_at", LedgerEvent.org_id, LedgerEvent.type, LedgerEvent.at)
 
 
 class LedgerHead(Base):
@@ -30,8 +36,8 @@ class LedgerHead(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger)
-    # The root at `size` when the last append wrote it (PostgreSQL's one-statement append
-    # checks it), NULL when an append did not: see `events._APPEND_IN_ONE`.
+    # The root at `size` when the last append wrote it (SQLite's warm append checks it),
+    # NULL when an append did not (PostgreSQL's never do): see `events._sqlite_append`.
     root: Mapped[bytes | None] = mapped_column(LargeBinary(32), nullable=True)
 
 

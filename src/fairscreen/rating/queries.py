@@ -13,6 +13,7 @@ from fairscreen.identity.policy import Actor, may_see_personal_data, require_sta
 from fairscreen.rating.models import RatingReport
 from fairscreen.shared.errors import Forbidden, InvalidState
 from fairscreen.statements.actions import accounts_by_finding
+from fairscreen.verification.models import Finding, Source
 from fairscreen.verification.queries import (
     Opener,
     case_findings,
@@ -73,12 +74,20 @@ def report_summary(row: RatingReport) -> dict[str, Any]:
     }
 
 
-def report_view(uow: UnitOfWork, actor: Actor, case: Case, row: RatingReport) -> dict[str, Any]:
-    """Return a released report as the viewer may see it (inside an entered uow)."""
+def report_view(
+    uow: UnitOfWork,
+    actor: Actor,
+    case: Case,
+    row: RatingReport,
+    loaded: tuple[list[Finding], dict[str, list[Source]]] | None = None,
+) -> dict[str, Any]:
+    """Return a released report as the viewer may see it (inside an entered uow).
+
+    `loaded` is the case's findings and sources when the caller has read them already.
+    """
     open_ = Opener(uow, actor, case)
-    sources = sources_by_finding(uow, case.id)
+    findings, sources = loaded or (case_findings(uow, case.id), sources_by_finding(uow, case.id))
     used = set(row.finding_ids)
-    findings = case_findings(uow, case.id)
     accounts = accounts_by_finding(uow, case.id, may_see_personal_data(actor, case_ref(case)))
     return {
         **report_summary(row),
@@ -132,7 +141,9 @@ def candidate_report(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
 def case_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
     """Add the findings and the latest report to the case file (a `cases.queries` section)."""
     row = latest_report(uow, case.id)
+    # The findings and their sources are read once for both parts of the case file.
+    loaded = (case_findings(uow, case.id), sources_by_finding(uow, case.id))
     return {
-        "findings": findings_view(uow, actor, case),
-        "report": report_view(uow, actor, case, row) if row else None,
+        "findings": findings_view(uow, actor, case, loaded),
+        "report": report_view(uow, actor, case, row, loaded) if row else None,
     }

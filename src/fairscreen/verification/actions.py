@@ -209,6 +209,8 @@ def do_record_finding(
             Finding(
                 id=finding_id,
                 case_id=case.id,
+                employer_org_id=case.employer_org_id,
+                agency_org_id=case.agency_org_id,
                 category=category,
                 claim=sealed,
                 adverse=adverse,

@@ -94,8 +94,16 @@ def finding_view(finding: Finding, sources: list[Source], open_: Opener) -> dict
     }
 
 
-def findings_view(uow: UnitOfWork, actor: Actor, case: Case) -> list[dict[str, Any]]:
-    """Return every finding of a case as the viewer may see it (inside an entered uow)."""
+def findings_view(
+    uow: UnitOfWork,
+    actor: Actor,
+    case: Case,
+    loaded: tuple[list[Finding], dict[str, list[Source]]] | None = None,
+) -> list[dict[str, Any]]:
+    """Return every finding of a case as the viewer may see it (inside an entered uow).
+
+    `loaded` is the case's findings and sources when the caller has read them already.
+    """
     open_ = Opener(uow, actor, case)
-    sources = sources_by_finding(uow, case.id)
-    return [finding_view(f, sources.get(f.id, []), open_) for f in case_findings(uow, case.id)]
+    findings, sources = loaded or (case_findings(uow, case.id), sources_by_finding(uow, case.id))
+    return [finding_view(f, sources.get(f.id, []), open_) for f in findings]

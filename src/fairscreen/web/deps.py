@@ -19,7 +19,7 @@ SESSION_COOKIE = "fs_session"
 CANDIDATE_COOKIE = "fs_candidate"
 
 
-def get_app(request: Request) -> App:
+async def get_app(request: Request) -> App:
     """Return the app container."""
     app: App = request.app.state.fairscreen
     return app
@@ -80,21 +80,21 @@ def optional_actor(request: Request, app: AppDep) -> Actor | None:
     return None
 
 
-def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     """Require an authenticated actor."""
     if actor is None:
         raise Unauthenticated()
     return actor
 
 
-def staff_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+async def staff_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     """Require a staff actor."""
     if actor.kind != "staff":
         raise Forbidden("This is for staff of the organisations involved.")
     return actor
 
 
-def candidate_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+async def candidate_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     """Require a candidate actor (the token from the invitation)."""
     if actor.kind != "candidate":
         raise Forbidden("This is for the candidate, through the invitation link.")

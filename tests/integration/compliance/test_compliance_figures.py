@@ -72,7 +72,15 @@ def test_the_agency_sees_the_cases_it_checks(fs) -> None:
     build_scene(world)
     figures = _figures(world, world.agency)
     assert figures["cases"]["total"] == 6
-    assert figures["findings"]["verified"] == 1
+    # The same counts as the employer's, found through the cases (the agency's own index
+    # for findings, the cases it checks for the consent events, which carry the employer).
+    assert figures["findings"] == {"verified": 1, "unverified": 1, "inconclusive": 1}
+    assert figures["consent"] == {
+        "cases_with_findings_without_consent": 1,
+        "signed": 4,
+        "refused": 1,
+        "withdrawn": 0,
+    }
 
 
 def test_a_period_outside_the_cases_counts_nothing(fs) -> None:

@@ -27,3 +27,82 @@ def test_migrations_match_models_and_are_idempotent(backend, tmp_path, request) 
         assert diff == [], f"models and migrations differ; add a migration: {diff}"
         assert conn.execute(text("SELECT size FROM ledger_head")).scalar_one() == 0
     engine.dispose()
+
+
+def test_findings_recorded_before_0002_get_their_case_organisations(
+    backend, tmp_path, request
+) -> None:
+    # A database made by the first release, with a finding in it, then upgraded.
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import insert, select
+
+    from fairscreen.cases.models import Case
+    from fairscreen.db.migrate import alembic_config
+    from fairscreen.identity.models import Org
+    from fairscreen.scope.models import Position
+    from fairscreen.verification.models import Finding
+
+    engine = make_engine(_fresh_url(backend, tmp_path, request))
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    at = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    with engine.begin() as conn:
+        for org_id, kind in (("org_emp", "employer"), ("org_agy", "agency")):
+            conn.execute(
+                insert(Org).values(id=org_id, name=org_id, kind=kind, pack="cn", created_at=at)
+            )
+        conn.execute(
+            insert(Position).values(
+                id="pos_1",
+                org_id="org_emp",
+                title="Clerk",
+                purpose="general",
+                grade="staff",
+                pack="cn",
+                pack_version="1",
+                allowed_categories=["education"],
+                created_at=at,
+            )
+        )
+        for case_id, agency in (("case_a", "org_agy"), ("case_b", None)):
+            conn.execute(
+                insert(Case).values(
+                    id=case_id,
+                    employer_org_id="org_emp",
+                    agency_org_id=agency,
+                    position_id="pos_1",
+                    status="in_progress",
+                    pack="cn",
+                    pack_version="1",
+                    taxonomy_version="1",
+                    categories=["education"],
+                    candidate_email_index="x",
+                    created_by="usr",
+                    created_at=at,
+                    updated_at=at,
+                    version=1,
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO verification_finding (id, case_id, category, adverse, severity,"
+                    " job_related, status, reason_code, rules_version, recorded_by, recorded_at,"
+                    " updated_at) VALUES (:id, :case_id, 'education', false, 'minor', true,"
+                    " 'verified', 'r', 'v', 'usr', :at, :at)"
+                ),
+                {"id": f"fnd_{case_id}", "case_id": case_id, "at": at.replace(tzinfo=None)},
+            )
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Finding.id, Finding.employer_org_id, Finding.agency_org_id).order_by(Finding.id)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("fnd_case_a", "org_emp", "org_agy"),
+        ("fnd_case_b", "org_emp", None),
+    ]
+    engine.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from factories.world import make_world
 from fairscreen.cases.models import Case
 from fairscreen.feedback.actions import do_record_assessment, do_record_decision
 from fairscreen.feedback.desk import do_file_dispute
-from fairscreen.feedback.models import FeedbackNotice
+from fairscreen.feedback.models import FeedbackDecision, FeedbackNotice
 from fairscreen.feedback.queries import decisions_before_waiting_or_during_dispute
 from fairscreen.shared.errors import (
     AssessmentRequired,
@@ -116,6 +116,43 @@ def test_an_open_dispute_blocks_a_reject_even_after_the_waiting_period(fs, clock
         _reject(fs, world, case_id)
     with fs.reader() as uow:
         assert decisions_before_waiting_or_during_dispute(uow.session, world.employer) == 0
+
+
+@pytest.mark.parametrize(
+    ("outcome", "open_disputes", "days_before_end", "counted"),
+    [
+        ("reject", 1, -1, 1),  # a dispute still open
+        ("reject", 0, 2, 1),  # inside the waiting period
+        ("reject", 0, -1, 0),  # after it, nothing open: lawful
+        ("hire", 1, 2, 0),  # only adverse decisions count
+    ],
+)
+def test_the_regulator_figure_counts_decisions_that_broke_the_waiting_rules(
+    fs, clock, outcome, open_disputes, days_before_end, counted
+):
+    # The actions refuse such decisions, so the rows are written past them, as a database
+    # edited by hand or an older release would hold them: the figure is the check on that.
+    world = make_world(fs)
+    case_id, _, _, _ = released_case(world)
+    now = clock.now()
+    with fs.uow() as uow:
+        uow.session.add(
+            FeedbackDecision(
+                id="dec_planted",
+                case_id=case_id,
+                org_id=world.employer,
+                outcome=outcome,
+                reasons=["credential_mismatch"],
+                decided_by=world["hr"].actor.id,
+                decided_at=now,
+                waiting_ends_at=now + timedelta(days=days_before_end),
+                open_disputes=open_disputes,
+            )
+        )
+        uow.commit()
+    with fs.reader() as uow:
+        assert decisions_before_waiting_or_during_dispute(uow.session, world.employer) == counted
+        assert decisions_before_waiting_or_during_dispute(uow.session, world.agency) == 0
 
 
 def test_a_reject_on_a_criminal_record_needs_an_individualized_assessment(fs, clock):
