@@ -64,7 +64,7 @@ _APPENDER = "fairscreen.ledger.appender"
 
 # Built once: statement construction, not the database, dominates a small append.
 _HEAD = cast(Table, LedgerHead.__table__)
-# Appends other than `_APPEND_IN_ONE` do not compute the root: they clear it.
+# Appends other than SQLite's warm one do not compute the root: they clear it.
 _NEXT_INDEX = (
     update(_HEAD)
     .where(_HEAD.c.id == 1)
@@ -88,44 +88,14 @@ def _appender(session: Session, store: SqlNodeStore, size: int) -> merkle.TreeAp
     return appender
 
 
-# PostgreSQL: the whole append in one statement, one round trip. It is optimistic: it
-# takes the tree size and right edge this process last saw (`_EDGES`), computes the new
-# nodes and root, and the UPDATE of the sequencer row applies only if the tree (the
-# committed one, or this transaction's own) still is exactly that one, checked inside
-# the statement under the row lock; the inserts hang on that UPDATE. The check is the
-# root the last append wrote into the sequencer row (equal roots: equal trees), or,
-# where an append of another kind left none, the stored right edge itself. A concurrent
-# writer, a rolled-back transaction or a restored database makes the check fail: no
-# row changes and `append_event` takes the general path, which reads the edge.
-_APPEND_IN_ONE = text(
-    """
-WITH head AS (
-    UPDATE ledger_head SET size = size + 1, root = :new_root
-    WHERE id = 1 AND size = :idx
-      AND (root = :root OR (root IS NULL AND (
-          -- The right edge at size n: subtree (l, (n >> l) - 1) for each bit l of n.
-          SELECT coalesce(string_agg(n.hash, ''::bytea ORDER BY l.level DESC), ''::bytea)
-          FROM generate_series(0, 62) AS l(level)
-          CROSS JOIN LATERAL (
-              SELECT hash FROM ledger_node
-              WHERE level = l.level AND idx = (CAST(:idx AS bigint) >> l.level) - 1
-          ) AS n
-          WHERE (CAST(:idx AS bigint) >> l.level) & 1 = 1
-      ) = :edge))
-    RETURNING size
-), event AS (
-    INSERT INTO ledger_event (idx, type, case_id, org_id, actor, at, body, leaf_hash)
-    SELECT :idx, :type, :case_id, :org_id, :actor, :at, :body, :leaf_hash
-    FROM head
-), node AS (
-    -- Appending leaf n completes subtree (l, n >> l) for l = 0 .. (trailing ones of n).
-    INSERT INTO ledger_node (level, idx, hash)
-    SELECT l.level, CAST(:idx AS bigint) >> l.level,
-           substring(:hashes FROM 32 * l.level + 1 FOR 32)
-    FROM head, generate_series(0, CAST(:levels AS integer) - 1) AS l(level)
-)
-SELECT size FROM head
-"""
+# PostgreSQL: the whole append in one statement, one round trip, by the database function
+# `fairscreen_ledger_append` (migration 0002): it takes the next index on the sequencer
+# row, reads the left siblings it needs under that lock, and stores the nodes and the
+# event. Nothing is remembered between appends, so it costs the same whoever appended
+# last (an optimistic statement that checked a remembered right edge failed whenever
+# another replica had appended, and then took four round trips under the lock).
+_APPEND_PG = text(
+    "SELECT fairscreen_ledger_append(:type, :case_id, :org_id, :actor, :at, :body, :leaf_hash)"
 )
 
 
@@ -135,8 +105,8 @@ class _Known(NamedTuple):
     root: bytes
 
 
-# Per engine, the tree this process last appended to: a guess, which `_APPEND_IN_ONE`
-# verifies, never trusted as it is.
+# Per engine, the tree this process last appended to: a guess, which SQLite's warm append
+# verifies against the sequencer row's root, never trusted as it is.
 _EDGES: weakref.WeakKeyDictionary[Engine, _Known] = weakref.WeakKeyDictionary()
 
 
@@ -220,9 +190,14 @@ def _sqlite_append(
 
 
 def _append_in_one(session: Session, row: dict[str, object], lh: bytes) -> int | None:
-    """Append on the optimistic path; None when the general path must run."""
+    """Append in one statement; None when the general path must run."""
     bind = session.get_bind()
-    if not isinstance(bind, Engine) or bind.dialect.name not in ("postgresql", "sqlite"):
+    if not isinstance(bind, Engine):
+        return None
+    if bind.dialect.name == "postgresql":
+        index = session.execute(_APPEND_PG, row).scalar_one()
+        return None if index is None else int(index)
+    if bind.dialect.name != "sqlite":
         return None
     known = _EDGES.get(bind)
     if known is None:
@@ -230,24 +205,7 @@ def _append_in_one(session: Session, row: dict[str, object], lh: bytes) -> int |
     appender = merkle.TreeAppender.resume(known.size, known.edge)
     nodes = appender.append(lh)
     new_root = appender.root()
-    if bind.dialect.name == "sqlite":
-        if not _sqlite_append(session, known, new_root, nodes, row):
-            return None
-        _EDGES[bind] = _Known(appender.size, appender.edge, new_root)
-        return known.size
-    done = session.execute(
-        _APPEND_IN_ONE,
-        {
-            **row,
-            "idx": known.size,
-            "root": known.root,
-            "new_root": new_root,
-            "edge": b"".join(known.edge),
-            "levels": len(nodes),
-            "hashes": b"".join(digest for _, _, digest in nodes),
-        },
-    ).scalar_one_or_none()
-    if done is None:
+    if not _sqlite_append(session, known, new_root, nodes, row):
         return None
     _EDGES[bind] = _Known(appender.size, appender.edge, new_root)
     return known.size

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import DDL, BigInteger, Index, Integer, LargeBinary, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fairscreen.db.base import Base
@@ -60,3 +60,61 @@ class LedgerCheckpoint(Base):
     root_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     note: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column()
+
+
+# PostgreSQL's one-round-trip append (events.py calls it). Created with the tables by
+# `create_all` and by migration 0002, which holds the same text (test_migrations checks).
+APPEND_PG_SQL = r"""
+-- fairscreen_ledger_append: one ledger append on PostgreSQL, in one round trip.
+--
+-- It does what ledger/events.py's general path does from Python, inside the database:
+-- take the next index on the sequencer row (the row lock serialises appenders and a
+-- rollback leaves no gap), store the leaf and every subtree it completes, store the
+-- event. The node hashes are RFC 9162's, as ledger/merkle.py computes them:
+-- SHA-256(0x01 || left || right). PL/pgSQL statements of a VOLATILE function each take a
+-- fresh snapshot under READ COMMITTED, so the siblings read after the UPDATE waited for
+-- another appender's lock are that appender's committed nodes. The tests check the trees
+-- it builds against merkle.py's, root by root.
+CREATE OR REPLACE FUNCTION fairscreen_ledger_append(
+    p_type text,
+    p_case_id text,
+    p_org_id text,
+    p_actor text,
+    p_at timestamptz,
+    p_body text,
+    p_leaf bytea
+) RETURNS bigint
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    n bigint;
+    i bigint;
+    lvl integer := 0;
+    digest bytea := p_leaf;
+    sibling bytea;
+BEGIN
+    IF length(p_leaf) <> 32 THEN
+        RAISE EXCEPTION 'a ledger leaf hash is 32 bytes';  -- no format: no percent sign
+    END IF;
+    UPDATE ledger_head SET size = size + 1, root = NULL WHERE id = 1 RETURNING size - 1 INTO n;
+    IF n IS NULL THEN
+        RETURN NULL;  -- no sequencer row yet: the caller creates it
+    END IF;
+    INSERT INTO ledger_node (level, idx, hash) VALUES (0, n, p_leaf);
+    i := n;
+    -- Each trailing 1 bit of n is a complete left sibling waiting on the right edge.
+    WHILE i & 1 = 1 LOOP
+        SELECT hash INTO STRICT sibling FROM ledger_node WHERE level = lvl AND idx = i - 1;
+        digest := sha256('\x01'::bytea || sibling || digest);
+        i := i >> 1;
+        lvl := lvl + 1;
+        INSERT INTO ledger_node (level, idx, hash) VALUES (lvl, i, digest);
+    END LOOP;
+    INSERT INTO ledger_event (idx, type, case_id, org_id, actor, at, body, leaf_hash)
+    VALUES (n, p_type, p_case_id, p_org_id, p_actor, p_at, p_body, p_leaf);
+    RETURN n;
+END
+$$;
+"""
+event.listen(
+    LedgerEvent.__table__, "after_create", DDL(APPEND_PG_SQL).execute_if(dialect="postgresql")
+)

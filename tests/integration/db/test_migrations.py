@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
@@ -106,3 +107,25 @@ def test_findings_recorded_before_0002_get_their_case_organisations(
         ("fnd_case_b", "org_emp", None),
     ]
     engine.dispose()
+
+
+def test_the_migrated_ledger_function_is_the_one_the_models_create(tmp_path, request) -> None:
+    import os
+
+    from fairscreen.ledger.models import APPEND_PG_SQL
+
+    if os.environ.get("FAIRSCREEN_SKIP_POSTGRES") == "1":
+        pytest.skip("PostgreSQL is skipped in this run")
+    cluster = request.getfixturevalue("pg_cluster")
+    migrated = make_engine(cluster.create_database("fn_migrated"))
+    created = make_engine(cluster.create_database("fn_created"))
+    upgrade(migrated)
+    metadata().create_all(created)
+    query = text("SELECT prosrc FROM pg_proc WHERE proname = 'fairscreen_ledger_append'")
+    sources = []
+    for engine in (migrated, created):
+        with engine.connect() as conn:
+            sources.append(conn.execute(query).scalar_one())
+        engine.dispose()
+    assert sources[0] == sources[1]
+    assert sources[0].strip() in APPEND_PG_SQL
