@@ -115,6 +115,7 @@ BEGIN
 END
 $$;
 """
+_CREATE_APPEND_PG = DDL(APPEND_PG_SQL)  # type: ignore[no-untyped-call]
 event.listen(
-    LedgerEvent.__table__, "after_create", DDL(APPEND_PG_SQL).execute_if(dialect="postgresql")
+    LedgerEvent.__table__, "after_create", _CREATE_APPEND_PG.execute_if(dialect="postgresql")
 )
