@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fairscreen.db.engine import make_engine, reader_engine
 from fairscreen.db.uow import UnitOfWork
-from fairscreen.mail.backends import Mailer, Message, OutboxMailer, SmtpMailer, read_outbox
+from fairscreen.mail.backends import (
+    BackgroundMailer,
+    Mailer,
+    Message,
+    OutboxMailer,
+    SmtpMailer,
+    read_outbox,
+)
 from fairscreen.settings import Settings
 from fairscreen.shared.clock import Clock, SystemClock
 from fairscreen.shared.sealed import Sealed
@@ -75,6 +82,14 @@ class App:
         if self.settings.mail == "outbox":
             return OutboxMailer(self.settings.outbox_dir, sealer=self._seal_outbox)
         return SmtpMailer(self.settings.mail)
+
+    def send_mail_in_background(self) -> BackgroundMailer | None:
+        """Hand SMTP sends to a thread of their own (the server does: see BackgroundMailer)."""
+        if not isinstance(self.mailer, SmtpMailer):
+            return None  # the outbox writes a file: nothing to wait for
+        background = BackgroundMailer(self.mailer, self.log)
+        self.__dict__["mailer"] = background  # the cached property's value from now on
+        return background
 
     def uow(self) -> UnitOfWork:
         """Return a new unit of work (a write transaction when entered)."""

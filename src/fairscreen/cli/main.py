@@ -70,6 +70,15 @@ def serve(
         typer.echo(result.get("message"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     typer.echo(f"fairscreen on http://{host}:{port}  (API docs: /api/v1/docs)")
+    from fairscreen.web.warmup import warm_up
+
+    took = warm_up()
+    logging.getLogger("fairscreen").info(
+        "warmed up in %.0f ms: %s",
+        sum(took.values()),
+        ", ".join(f"{k} {v:.0f}" for k, v in took.items()),
+    )
+    background_mail = app.send_mail_in_background()
     scheduler = None
     if app.settings.scheduler:
         from fairscreen.jobs.scheduler import Scheduler
@@ -81,6 +90,8 @@ def serve(
     finally:
         if scheduler is not None:
             scheduler.stop()
+        if background_mail is not None:
+            background_mail.close()
 
 
 def main() -> None:

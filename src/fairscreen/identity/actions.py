@@ -284,3 +284,8 @@ def authenticate_session(uow: UnitOfWork, cookie: str) -> Actor:
 @cache
 def _dummy_hash() -> str:
     return _hasher.hash("fairscreen-timing-equaliser")
+
+
+def warm_password_check() -> None:
+    """Make the dummy hash that failed sign-ins verify against (once per process)."""
+    _dummy_hash()

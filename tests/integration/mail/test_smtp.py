@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 import socket
 from email import message_from_bytes
 
@@ -53,3 +54,29 @@ def test_smtp_mailer_delivers_the_invitation(smtp_server) -> None:
 def test_a_bad_mail_setting_is_refused() -> None:
     with pytest.raises(ValueError):
         SmtpMailer("http://example")
+
+
+def test_the_background_mailer_sends_in_order_and_survives_a_failed_send(
+    smtp_server, caplog
+) -> None:
+    import logging
+
+    from fairscreen.mail.backends import BackgroundMailer
+
+    sink, port = smtp_server
+    smtp = SmtpMailer(f"smtp://127.0.0.1:{port}")
+
+    class Flaky:
+        def send(self, message: Message) -> None:
+            if message.to.startswith("refused"):
+                raise smtplib.SMTPRecipientsRefused({message.to: (550, b"no such user")})
+            smtp.send(message)
+
+    mailer = BackgroundMailer(Flaky(), logging.getLogger("fairscreen.test"))
+    with caplog.at_level(logging.WARNING, logger="fairscreen.test"):
+        for to in ("a@c.example", "refused@c.example", "b@c.example"):
+            mailer.send(Message(to=to, subject="s", body="b", case_id="case_1"))
+        mailer.close()
+    assert [rcpts for _, rcpts, _ in sink.messages] == [["a@c.example"], ["b@c.example"]]
+    assert "case_1" in caplog.text and "SMTPRecipientsRefused" in caplog.text
+    assert "refused@c.example" not in caplog.text  # no address in the logs

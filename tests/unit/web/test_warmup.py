@@ -1,0 +1,24 @@
+"""The server's warm-up fills every per-process cache a request would otherwise fill."""
+
+from __future__ import annotations
+
+from fairscreen.identity import actions as identity_actions
+from fairscreen.scope import guard, lexicon, normalise
+from fairscreen.web.warmup import warm_up
+
+
+def test_warm_up_fills_the_caches_a_first_request_would_pay_for() -> None:
+    lexicon._load.cache_clear()
+    normalise._tables.cache_clear()
+    identity_actions._dummy_hash.cache_clear()
+    with guard._MATCHERS_LOCK:
+        guard._MATCHERS.clear()
+
+    took = warm_up()
+
+    assert {"lexicon cn", "password check", "rating rules", "messages zh-Hans"} <= set(took)
+    assert all(ms >= 0 for ms in took.values())
+    assert lexicon._load.cache_info().currsize == 1
+    assert normalise._tables.cache_info().currsize == 1
+    assert identity_actions._dummy_hash.cache_info().currsize == 1
+    assert lexicon.load_lexicon("cn").digest in guard._MATCHERS
