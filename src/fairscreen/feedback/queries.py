@@ -170,13 +170,11 @@ def case_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
     }
 
 
-def _figures(items: list[FeedbackItem]) -> dict[str, Any]:
+def _figures(items: list[Any]) -> dict[str, Any]:
+    # Items or rows of `_DESK_COLUMNS`: both have these attributes.
     closed = [i for i in items if i.closed_at is not None]
-    on_time = [i for i in closed if as_utc(i.closed_at) <= as_utc(i.due_at)]  # type: ignore[arg-type]
-    days = [
-        (as_utc(i.closed_at) - as_utc(i.opened_at)).total_seconds() / 86400  # type: ignore[arg-type]
-        for i in closed
-    ]
+    on_time = [i for i in closed if as_utc(i.closed_at) <= as_utc(i.due_at)]
+    days = [(as_utc(i.closed_at) - as_utc(i.opened_at)).total_seconds() / 86400 for i in closed]
     outcomes: dict[str, int] = {}
     for i in closed:
         outcomes[i.outcome or "none"] = outcomes.get(i.outcome or "none", 0) + 1
@@ -193,11 +191,23 @@ def _figures(items: list[FeedbackItem]) -> dict[str, Any]:
     }
 
 
+# The columns the desk's figures read: rows of these, not whole items, at an
+# organisation's tens of thousands of disputes (the statements stay in the database).
+_DESK_COLUMNS = (
+    FeedbackItem.kind,
+    FeedbackItem.opened_at,
+    FeedbackItem.due_at,
+    FeedbackItem.closed_at,
+    FeedbackItem.outcome,
+    FeedbackItem.satisfaction_score,
+)
+
+
 def desk_figures(session: Session, org_id: str, since: datetime, until: datetime) -> dict[str, Any]:
     """Return the desk's figures for items opened in [since, until) on an org's cases."""
-    rows = list(
-        session.scalars(
-            select(FeedbackItem).where(
+    rows: list[Any] = list(
+        session.execute(
+            select(*_DESK_COLUMNS).where(
                 or_(FeedbackItem.employer_org_id == org_id, FeedbackItem.owner_org_id == org_id),
                 FeedbackItem.opened_at >= since,
                 FeedbackItem.opened_at < until,
