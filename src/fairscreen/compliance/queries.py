@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
@@ -281,16 +283,32 @@ def _load_org(session: Session, org_id: str) -> OrgRef | None:
 
 def figures_of(app: App, org: OrgRef, period: Period) -> Figures:
     """Build every figure family of one organisation for the period."""
-    now = app.clock.now()
-    with app.reader() as uow:
-        result: Figures = {
-            name: family(uow.session, Ask(org, period, now))
-            for name, family in SQL_FAMILIES.items()
-        }
-    result["refusals"] = refusal_counts(
-        app.reader(), org_id=org.id, since=period.since, until=period.until
+    ask = Ask(org, period, app.clock.now())
+    pool = _figure_pool()
+    # Each family is one aggregate, independent of the others: they run at once, each in a
+    # reader of its own, so the database works on them on every core (a million cases on
+    # SQLite: 1.8 s one after the other, bench_million.py). A reader per family sees the
+    # database as of its own statements, as PostgreSQL's READ COMMITTED did anyway.
+    running = {
+        name: pool.submit(_family, app, family, ask) for name, family in SQL_FAMILIES.items()
+    }
+    refusals = pool.submit(
+        refusal_counts, app.reader(), org_id=org.id, since=period.since, until=period.until
     )
+    result: Figures = {name: future.result() for name, future in running.items()}
+    result["refusals"] = refusals.result()
     return {"org_id": org.id, "kind": org.kind, "period": period.as_dict(), **result}
+
+
+@cache
+def _figure_pool() -> ThreadPoolExecutor:
+    """The process's threads for figure families: four, whatever the number of requests."""
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="fairscreen-figures")
+
+
+def _family(app: App, family: Callable[[Session, Ask], Figures], ask: Ask) -> Figures:
+    with app.reader() as uow:
+        return family(uow.session, ask)
 
 
 def org_compliance(
