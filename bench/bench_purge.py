@@ -170,6 +170,8 @@ def setup(data_dir: Path, n: int) -> None:
                     {
                         "id": f"fnd_{i}_{k}",
                         "case_id": case_id,
+                        "employer_org_id": "org_e",
+                        "agency_org_id": None,
                         "category": "education",
                         "claim": seal("finding.claim", f"Degree {k} of candidate {i}"),
                         "adverse": False,
