@@ -14,7 +14,12 @@ from sqlalchemy.engine import make_url
 
 from fairscreen.cli.common import emit, fail, friendly, make_app
 from fairscreen.retention.actions import count_due, do_purge_due
-from fairscreen.vault.actions import count_to_rewrap, do_rewrap_all, unfinished_rotation
+from fairscreen.vault.actions import (
+    RotationUnsupported,
+    begin_rotation,
+    count_to_rewrap,
+    do_rewrap_all,
+)
 
 keys_app = typer.Typer(no_args_is_help=True, help="Key management.")
 
@@ -91,15 +96,11 @@ def rotate(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Add a key-encryption key version and re-wrap every data key under it (resumable)."""
     app = make_app()
     keys = app.keys
-    rotate_fn = getattr(keys, "rotate", None)
-    if rotate_fn is None:
-        fail("this key provider cannot rotate")
+    try:
+        current = begin_rotation(app.uow, keys)
+    except RotationUnsupported as exc:
+        fail(str(exc))
         return
-    # Resume an interrupted rotation (data keys left to re-wrap, or an old KEK not yet
-    # retired) instead of starting another version.
-    current = keys.current_kek_id()
-    if count_to_rewrap(app.reader(), current) == 0 and not unfinished_rotation(keys):
-        current = rotate_fn()
     total = count_to_rewrap(app.reader(), current)
     with Progress(transient=True, disable=as_json or total == 0) as bar:
         task = bar.add_task("re-wrapping data keys", total=total)

@@ -11,11 +11,18 @@ from sqlalchemy import Select, func, select
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.ledger.events import EventValue, append_event
 from fairscreen.ledger.models import LedgerEvent
-from fairscreen.vault.keys import KeyProvider, WrappedKey
+from fairscreen.vault.keys import KeyProvider, WrappedKey, kek_version
 from fairscreen.vault.models import VaultCaseKey
 from fairscreen.vault.service import hold_kek_guard, key_aad
 
 BATCH = 500
+# The PostgreSQL advisory lock that admits one rotation at a time to deciding whether to
+# create a new KEK (7243001 is the migrations' lock, 7243002 the KEK guard).
+ROTATION_LOCK = 7243003
+
+
+class RotationUnsupported(Exception):
+    """The configured key provider has no way to add a KEK version."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,30 @@ def unfinished_rotation(keys: KeyProvider) -> bool:
     if getattr(keys, "retire", None) is None:
         return False
     return len(getattr(keys, "kek_ids", list)()) > 1
+
+
+def begin_rotation(new_uow: Callable[[], UnitOfWork], keys: KeyProvider) -> str:
+    """Create a new KEK unless a rotation is unfinished; return the KEK to re-wrap under.
+
+    The decision and the new KEK are taken under a lock that every `keys rotate` takes
+    (PostgreSQL: an advisory lock; SQLite: the write lock of BEGIN IMMEDIATE), so two
+    started at once make one new KEK, and the second joins the first's re-wrapping instead
+    of creating another version. An unfinished rotation (data keys left under an older
+    KEK, or an old KEK not yet retired) is resumed the same way.
+    """
+    rotate = getattr(keys, "rotate", None)
+    if rotate is None:
+        raise RotationUnsupported("this key provider cannot rotate")
+    with new_uow() as uow:
+        connection = uow.session.connection()  # SQLite: BEGIN IMMEDIATE, the write lock
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ROTATION_LOCK})")
+        current = keys.current_kek_id()
+        left = uow.session.scalar(select(_not_under(current).exists()))
+        if not left and not unfinished_rotation(keys):
+            current = str(rotate())
+        uow.commit()
+    return current
 
 
 def count_to_rewrap(uow: UnitOfWork, kek_id: str) -> int:
@@ -86,10 +117,16 @@ def do_rewrap_all(
     progress: Callable[[int], None] | None = None,
     batch: int = BATCH,
 ) -> RotationReport:
-    """Re-wrap live data keys under the current KEK, a batch per transaction (resumable)."""
-    current = keys.current_kek_id()
+    """Re-wrap live data keys under the current KEK, a batch per transaction (resumable).
+
+    Safe beside another rotation: batches are claimed with SKIP LOCKED on PostgreSQL, each
+    batch aims at the KEK current when it starts (so a run that a newer rotation overtakes
+    follows it instead of re-wrapping keys forever), and only versions older than the
+    current one are ever retired, never one that a later rotation has just created.
+    """
     done = 0
     while True:
+        current = keys.current_kek_id()
         with new_uow() as uow:
             query = _not_under(current).limit(batch)
             if uow.session.get_bind().dialect.name == "postgresql":
@@ -108,6 +145,7 @@ def do_rewrap_all(
     # about to be retired; one that is wrapped after this commits sees the new KEK.
     with new_uow() as uow:
         hold_kek_guard(uow.session, exclusive=True)
+        current = keys.current_kek_id()
         late = list(uow.session.scalars(_not_under(current).with_for_update()))
         _rewrap(keys, late)
         in_use = set(
@@ -120,7 +158,9 @@ def do_rewrap_all(
     if progress and late:
         progress(len(late))
     kek_ids: list[str] = getattr(keys, "kek_ids", list)()
-    retired = [k for k in kek_ids if k != current and k not in in_use]
+    retired = [
+        k for k in kek_ids if kek_version(k) < kek_version(current) and k not in in_use
+    ]
     # Record first, retire after: a crash in between leaves an old KEK in the key file,
     # which tells the next run to finish this rotation (retire it) rather than start one.
     with new_uow() as uow:

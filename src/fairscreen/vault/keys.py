@@ -9,10 +9,14 @@ them in an HSM (see `vault/pkcs11.py`).
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import hmac
 import json
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -51,6 +55,14 @@ class KeyFileError(Exception):
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+def kek_version(kek_id: str) -> int:
+    """Return the version a KEK id ends with: `k3` (key file), `fairscreen-kek-3` (HSM)."""
+    digits = kek_id[len(kek_id.rstrip("0123456789")) :]
+    if not digits:
+        raise ValueError(f"{kek_id!r} is not a key-encryption key id")
+    return int(digits)
 
 
 class LocalKeyProvider:
@@ -117,36 +129,61 @@ class LocalKeyProvider:
             raise KeyFileError(f"key file {self.path} has an unknown format")
         return cast(dict[str, Any], data)
 
+    @contextmanager
+    def _locked(self) -> Iterator[dict[str, Any]]:
+        """Hold the key file's lock and yield what the file holds now.
+
+        Rotations and retirements may run in several processes at once (two `keys rotate`,
+        or one beside `serve`). Each is a read-modify-write of the whole file, so without the
+        lock a writer that read the file before another wrote it would put back the old
+        content: a KEK just created, which data keys may already be wrapped under, would be
+        lost, or a retired one would come back. An advisory lock on a file beside the key
+        file (flock, which the kernel releases if the process dies) makes them take turns.
+        """
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield self._load()
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
+
     def _write(self, data: dict[str, Any]) -> None:
-        # Write a new file and rename it over the old: a crash leaves one or the other whole.
-        tmp = self.path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(data, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+        # Write a new file and rename it over the old: a crash leaves one or the other
+        # whole. The temporary name is this writer's own (mkstemp creates it 0600).
+        fd, tmp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(fd, "w") as fh:
+                json.dump(data, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         self._seen = self._signature()
         self._data = data
         self._aeads = {k: AESGCM(base64.b64decode(v)) for k, v in data["keks"].items()}
 
     def rotate(self) -> str:
         """Add a new KEK version and make it current; older versions stay until retired."""
-        data = json.loads(json.dumps(self._data))
-        n = max(int(k[1:]) for k in data["keks"]) + 1
-        data["keks"][f"k{n}"] = _b64(AESGCM.generate_key(bit_length=256))
-        data["current"] = f"k{n}"
-        self._write(data)
+        with self._locked() as data:
+            n = max(kek_version(k) for k in [*data["keks"], *data.get("retired", [])]) + 1
+            data["keks"][f"k{n}"] = _b64(AESGCM.generate_key(bit_length=256))
+            data["current"] = f"k{n}"
+            self._write(data)
         return f"k{n}"
 
     def retire(self, kek_id: str) -> None:
-        """Remove a KEK version that no data key uses any more."""
-        if kek_id == self.current_kek_id():
-            raise ValueError("the current key-encryption key cannot be retired")
-        data = json.loads(json.dumps(self._data))
-        if data["keks"].pop(kek_id, None) is not None:
-            data["retired"] = [*data.get("retired", []), kek_id]
-            self._write(data)
+        """Remove a KEK version that no data key uses any more (already gone: nothing to do)."""
+        with self._locked() as data:
+            if kek_id == data["current"]:
+                raise ValueError("the current key-encryption key cannot be retired")
+            if data["keks"].pop(kek_id, None) is not None:
+                data["retired"] = [*data.get("retired", []), kek_id]
+                self._write(data)
 
     def current_kek_id(self) -> str:
         """Return the KEK version new data keys are wrapped with."""
