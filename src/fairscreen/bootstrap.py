@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from fairscreen.db.engine import make_engine, reader_engine
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.mail.backends import (
-    BackgroundMailer,
     Mailer,
     Message,
     OutboxMailer,
     SmtpMailer,
     read_outbox,
 )
+from fairscreen.mail.queue import BackgroundDispatcher, MailDispatcher
 from fairscreen.settings import Settings
 from fairscreen.shared.clock import Clock, SystemClock
 from fairscreen.shared.sealed import Sealed
@@ -83,12 +83,17 @@ class App:
             return OutboxMailer(self.settings.outbox_dir, sealer=self._seal_outbox)
         return SmtpMailer(self.settings.mail)
 
-    def send_mail_in_background(self) -> BackgroundMailer | None:
-        """Hand SMTP sends to a thread of their own (the server does: see BackgroundMailer)."""
+    @cached_property
+    def mail_dispatcher(self) -> MailDispatcher:
+        """Return what sends a committed transaction's queued mail (mail/queue.py)."""
+        return MailDispatcher(self.uow, self.mailer)
+
+    def send_mail_in_background(self) -> MailDispatcher | None:
+        """Send SMTP mail on a thread of its own (the server does: see BackgroundDispatcher)."""
         if not isinstance(self.mailer, SmtpMailer):
             return None  # the outbox writes a file: nothing to wait for
-        background = BackgroundMailer(self.mailer, self.log)
-        self.__dict__["mailer"] = background  # the cached property's value from now on
+        background = BackgroundDispatcher(self.uow, self.mailer)
+        self.__dict__["mail_dispatcher"] = background  # the cached property's value from now on
         return background
 
     def uow(self) -> UnitOfWork:

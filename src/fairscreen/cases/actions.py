@@ -17,6 +17,7 @@ from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor, CaseRef, access_case, require_staff
 from fairscreen.ledger.events import EventValue, append_event
 from fairscreen.mail.backends import Message
+from fairscreen.mail.queue import queue_mail
 from fairscreen.scope.models import Position
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import NotFound, Unauthenticated, ValidationFailed
@@ -148,7 +149,7 @@ def do_open_case(
         link = f"{uow.app.settings.base_url}/c/{token}"
         employer = session.get(Org, case.employer_org_id)
         message = invitation_message(email, name, employer.name if employer else "", link, case_id)
-        uow.after_commit(lambda: uow.app.mailer.send(message))
+        queue_mail(uow, [message])
         uow.commit()
         return case_id, token
 

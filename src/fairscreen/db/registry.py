@@ -26,6 +26,7 @@ MODEL_MODULES = (
     "fairscreen.matching.models",
     "fairscreen.evidence.models",
     "fairscreen.feedback.models",
+    "fairscreen.mail.models",
 )
 
 

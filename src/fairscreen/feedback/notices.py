@@ -18,6 +18,7 @@ from fairscreen.feedback.models import FeedbackNotice
 from fairscreen.feedback.policy import ADVERSE_LEVELS, load_reasons, waiting_days
 from fairscreen.identity.models import User
 from fairscreen.mail.backends import Message
+from fairscreen.mail.queue import queue_mail
 from fairscreen.rating.models import RatingReport
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.ids import new_id
@@ -59,9 +60,8 @@ def candidate_address(uow: UnitOfWork, case: Case) -> str | None:
 
 
 def send_after_commit(uow: UnitOfWork, messages: Sequence[Message]) -> None:
-    """Queue messages to go out once the transaction has committed."""
-    for message in messages:
-        uow.after_commit(lambda m=message: uow.app.mailer.send(m))  # type: ignore[misc]
+    """Queue messages in the transaction; they go out once it has committed."""
+    queue_mail(uow, messages)
 
 
 def _to_all(addresses: Iterable[str], subject: str, body: str, case_id: str) -> list[Message]:

@@ -33,6 +33,12 @@ def _deliver_webhooks(app: App) -> object:
     return do_deliver_due(app.uow)
 
 
+def _send_mail(app: App) -> object:
+    from fairscreen.mail.queue import do_send_due
+
+    return do_send_due(app.uow, app.mailer)
+
+
 def _checkpoint(app: App) -> object:
     from fairscreen.ledger.checkpoints import checkpoint_job
 
@@ -49,6 +55,7 @@ JOBS: list[Job] = [
     Job("ledger.checkpoint", 60, _checkpoint),
     Job("retention.purge", 3600, _purge),
     Job("webhooks.deliver", 10, _deliver_webhooks),
+    Job("mail.send", 30, _send_mail),
     Job("retention.archive_decided", 3600, _archive_decided),
 ]
 JOBS.append(Job("feedback.reminders", 3600, _feedback_desk))

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
-import queue
 import smtplib
-import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
@@ -104,47 +101,3 @@ class SmtpMailer:
             if self.user:
                 smtp.login(self.user, self.password or "")
             smtp.send_message(email)
-
-
-class BackgroundMailer:
-    """Send through another mailer on a thread of its own: a request does not wait on SMTP.
-
-    `fairscreen serve` uses it for SMTP. An invitation's SMTP conversation was 40 % of the
-    time of opening a case, and its tail (bench_load: POST /cases p95 855 ms against a
-    p50 of 30 ms). Messages still reach it only once their transaction has committed
-    (`UnitOfWork.after_commit`); `close` sends what is queued before the process ends. A
-    send that fails is logged by case id and error type, never by address, and dropped, as
-    a failed send in the request was.
-    """
-
-    def __init__(self, inner: Mailer, log: logging.Logger) -> None:
-        self.inner = inner
-        self.log = log
-        self._queue: queue.Queue[Message | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="fairscreen-mail", daemon=True)
-        self._thread.start()
-
-    def send(self, message: Message) -> None:
-        """Queue the message for the sending thread."""
-        self._queue.put(message)
-
-    def _run(self) -> None:
-        while True:
-            message = self._queue.get()
-            try:
-                if message is None:
-                    return
-                self.inner.send(message)
-            except Exception as exc:  # noqa: BLE001 - one failed message must not stop the rest
-                self.log.warning(
-                    "mail of case %s not sent: %s",
-                    message.case_id if message else None,
-                    type(exc).__name__,
-                )
-            finally:
-                self._queue.task_done()
-
-    def close(self, timeout: float = 30.0) -> None:
-        """Send what is queued, then stop the thread (waits up to `timeout` seconds)."""
-        self._queue.put(None)
-        self._thread.join(timeout)

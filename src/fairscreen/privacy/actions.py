@@ -13,6 +13,7 @@ from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor, require_staff
 from fairscreen.ledger.events import EventValue, append_event, iso
 from fairscreen.mail.backends import Message
+from fairscreen.mail.queue import queue_mail
 from fairscreen.privacy.models import Breach, ImpactAssessment
 from fairscreen.privacy.records import access_org_records, processing_record
 from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
@@ -173,8 +174,7 @@ def do_notify(uow: UnitOfWork, *, actor: Actor, breach_id: str, whom: str) -> No
                             case_id=case.id,
                         )
                     )
-            for m in messages:
-                uow.after_commit(lambda m=m: uow.app.mailer.send(m))  # type: ignore[misc]
+            queue_mail(uow, messages)
             breach.candidates_notified_at = breach.candidates_notified_at or now
         append_event(
             uow.session,

@@ -56,15 +56,23 @@ def test_a_bad_mail_setting_is_refused() -> None:
         SmtpMailer("http://example")
 
 
-def test_the_background_mailer_sends_in_order_and_survives_a_failed_send(
-    smtp_server, caplog
+def test_the_server_sends_smtp_mail_on_its_own_thread_and_keeps_a_refused_one_queued(
+    smtp_server, fs, caplog
 ) -> None:
+    """`serve` with SMTP: a request's commit hands its messages to the mail thread; a refused
+    recipient does not stop the others, and its message stays queued for the job."""
     import logging
 
-    from fairscreen.mail.backends import BackgroundMailer
+    from sqlalchemy import select
+
+    from fairscreen.bootstrap import App
+    from fairscreen.mail.models import QueuedMail
+    from fairscreen.mail.queue import BackgroundDispatcher, queue_mail
 
     sink, port = smtp_server
-    smtp = SmtpMailer(f"smtp://127.0.0.1:{port}")
+    settings = fs.settings.model_copy(update={"mail": f"smtp://127.0.0.1:{port}"})
+    app = App(settings, clock=fs.clock, engine=fs.engine)
+    smtp = app.mailer
 
     class Flaky:
         def send(self, message: Message) -> None:
@@ -72,11 +80,21 @@ def test_the_background_mailer_sends_in_order_and_survives_a_failed_send(
                 raise smtplib.SMTPRecipientsRefused({message.to: (550, b"no such user")})
             smtp.send(message)
 
-    mailer = BackgroundMailer(Flaky(), logging.getLogger("fairscreen.test"))
-    with caplog.at_level(logging.WARNING, logger="fairscreen.test"):
-        for to in ("a@c.example", "refused@c.example", "b@c.example"):
-            mailer.send(Message(to=to, subject="s", body="b", case_id="case_1"))
-        mailer.close()
-    assert [rcpts for _, rcpts, _ in sink.messages] == [["a@c.example"], ["b@c.example"]]
-    assert "case_1" in caplog.text and "SMTPRecipientsRefused" in caplog.text
-    assert "refused@c.example" not in caplog.text  # no address in the logs
+    background = app.send_mail_in_background()
+    assert isinstance(background, BackgroundDispatcher) and background.mailer is smtp
+    background.mailer = Flaky()
+    with caplog.at_level(logging.WARNING, logger="fairscreen.mail"):
+        for to in ("a@staff.example", "refused@staff.example", "b@staff.example"):
+            with app.uow() as uow:
+                queue_mail(uow, [Message(to=to, subject="s", body="b")])
+                uow.commit()
+        background.close()
+    assert [rcpts for _, rcpts, _ in sink.messages] == [["a@staff.example"], ["b@staff.example"]]
+    with app.reader() as uow:
+        rows = list(uow.session.scalars(select(QueuedMail).order_by(QueuedMail.id)))
+    assert [(r.status, r.attempts, r.last_error) for r in rows] == [
+        ("sent", 1, None),
+        ("pending", 1, "SMTPRecipientsRefused"),
+        ("sent", 1, None),
+    ]
+    assert "SMTPRecipientsRefused" in caplog.text and "refused@staff.example" not in caplog.text
