@@ -1,6 +1,6 @@
 """Load: concurrent clients running whole case journeys against `fairscreen serve`.
 
-Usage: python bench/bench_load.py [--clients 50] [--duration 60] [--replicas 2] [--think S]
+Usage: python bench/bench_load.py [--clients 50] [--duration 60] [--replicas 2] [--think 0,1]
                                   [--backend postgresql|sqlite] [--json OUT]
 
 Starts a throwaway PostgreSQL (as the test suite does), an SMTP sink that catches the
@@ -16,8 +16,9 @@ database, each with its scheduler running. Then:
    records a finding, adds a source and releases the report, the candidate reads the
    report, the employer reads the case and the list. Every request goes to the next
    replica in turn, so a case opened on one is read on the other at once;
-3. afterwards the ledger is checked (indexes 0..n-1, each once, the head agrees) and so
-   are the webhook deliveries (each delivery id arrived once: no job done twice).
+3. afterwards the ledger is checked (indexes 0..n-1, each once, the head agrees), so
+   are the webhook deliveries (each delivery id arrived once: no job done twice) and the
+   mail queue (every queued message recorded as sent).
 
 The client is Python too and shares the two cores with the servers and PostgreSQL; the
 figures are what this machine gives with all of it running, not the server alone. It is
@@ -28,7 +29,9 @@ with httpx the client, not the server, was what the figures measured.
 `--think` pauses each client between the steps of a journey (uniform, 0.5x to 1.5x the
 mean), as people read a page before the next click; 0 sends the next request at once, so
 latency is then the 50 requests in flight queueing on two cores (Little's law), which is
-the servers' capacity rather than the latency a person sees.
+the servers' capacity rather than the latency a person sees. Step 2 runs once per value
+given (`--think 0,1`, the default, runs both, one after the other on the same servers);
+the figures of a run with think time carry it in their names.
 """
 
 from __future__ import annotations
@@ -333,6 +336,23 @@ def check_ledger(app: App) -> dict[str, Any]:
     }
 
 
+def check_mail(app: App) -> dict[str, int]:
+    """Count the queued messages and those not (yet) recorded as sent."""
+    from sqlalchemy import func
+
+    from fairscreen.mail.models import QueuedMail
+
+    with app.reader() as uow:
+        queued = uow.session.scalar(select(func.count()).select_from(QueuedMail)) or 0
+        not_sent = (
+            uow.session.scalar(
+                select(func.count()).select_from(QueuedMail).where(QueuedMail.status != "sent")
+            )
+            or 0
+        )
+    return {"queued": int(queued), "not_sent": int(not_sent)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -341,15 +361,16 @@ def main() -> int:
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument(
         "--think",
-        type=float,
-        default=0.0,
-        help="mean seconds a client pauses between a journey's steps (0: none, the servers "
-        "saturated; 1: people reading each page)",
+        default="0,1",
+        help="mean seconds a client pauses between a journey's steps, one run per value "
+        "(0: none, the servers saturated, which measures capacity; 1: people reading each "
+        "page); default 0,1",
     )
     parser.add_argument("--backend", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--json")
     args = parser.parse_args()
 
+    thinks = [float(t) for t in args.think.split(",") if t.strip()]
     folder = Path(tempfile.mkdtemp(prefix="fs-load-"))
     cluster = PostgresCluster() if args.backend == "postgresql" else None
     inbox = Inbox()
@@ -427,44 +448,70 @@ def main() -> int:
             fig("case_read_rps_one_replica", round(rps_read, 1), "req/s")
             fig("case_read_vs_bare", round(ratio, 3), "ratio", ">= 0.40", ratio >= 0.40)
 
-            # 2. Whole journeys over all replicas.
-            rec, journeys, elapsed = loop.run_until_complete(
-                run_journeys(
-                    args.clients,
-                    args.duration,
-                    args.think,
-                    bases=bases,
-                    inbox=inbox,
-                    staff=staff,
-                    position_id=pos.id,
-                    agency_id=world.agency,
+            # 2. Whole journeys over all replicas, once per think time.
+            runs = []
+            for think in thinks:
+                runs.append(
+                    (
+                        think,
+                        loop.run_until_complete(
+                            run_journeys(
+                                args.clients,
+                                args.duration,
+                                think,
+                                bases=bases,
+                                inbox=inbox,
+                                staff=staff,
+                                position_id=pos.id,
+                                agency_id=world.agency,
+                            )
+                        ),
+                    )
                 )
-            )
             loop.close()
             time.sleep(3)  # let the schedulers deliver the last webhooks
             deliveries = [r["headers"].get("webhook-id") for r in hooks["requests"]]
 
-        rps = rec.requests / elapsed
-        fig("clients", args.clients, "clients")
-        fig("think_time_mean", args.think, "s")
-        fig("replicas", args.replicas, "processes")
-        fig("journeys_completed", journeys, "journeys")
-        fig("requests_per_second", round(rps, 1), "req/s")
-        fig("errors", len(rec.errors), "errors", "== 0", not rec.errors)
-        worst_read = worst_write = 0.0
-        for route, values in sorted(rec.latency.items()):
-            p50, p95, p99 = pct(values, 0.50), pct(values, 0.95), pct(values, 0.99)
-            is_read = route.split()[0] in READS
-            limit = 100.0 if is_read else 250.0
-            fig(f"p50 {route}", round(p50, 1), "ms")
-            fig(f"p95 {route}", round(p95, 1), "ms")
-            fig(f"p99 {route}", round(p99, 1), "ms", f"< {limit:.0f} ms", p99 < limit)
-            if is_read:
-                worst_read = max(worst_read, p99)
-            else:
-                worst_write = max(worst_write, p99)
-        fig("p99_reads_worst_route", round(worst_read, 1), "ms", "< 100 ms", worst_read < 100)
-        fig("p99_writes_worst_route", round(worst_write, 1), "ms", "< 250 ms", worst_write < 250)
+        for think, (rec, journeys, elapsed) in runs:
+            at = "" if think == 0 else f" (think {think:g} s)"
+            rps = rec.requests / elapsed
+            fig(f"clients{at}", args.clients, "clients")
+            fig(f"think_time_mean{at}", think, "s")
+            fig(f"replicas{at}", args.replicas, "processes")
+            fig(f"journeys_completed{at}", journeys, "journeys")
+            fig(f"requests_per_second{at}", round(rps, 1), "req/s")
+            fig(f"errors{at}", len(rec.errors), "errors", "== 0", not rec.errors)
+            worst_read = worst_write = 0.0
+            for route, values in sorted(rec.latency.items()):
+                p50, p95, p99 = pct(values, 0.50), pct(values, 0.95), pct(values, 0.99)
+                is_read = route.split()[0] in READS
+                limit = 100.0 if is_read else 250.0
+                fig(f"p50 {route}{at}", round(p50, 1), "ms")
+                fig(f"p95 {route}{at}", round(p95, 1), "ms")
+                fig(f"p99 {route}{at}", round(p99, 1), "ms", f"< {limit:.0f} ms", p99 < limit)
+                if is_read:
+                    worst_read = max(worst_read, p99)
+                else:
+                    worst_write = max(worst_write, p99)
+            fig(
+                f"p99_reads_worst_route{at}",
+                round(worst_read, 1),
+                "ms",
+                "< 100 ms",
+                worst_read < 100,
+            )
+            fig(
+                f"p99_writes_worst_route{at}",
+                round(worst_write, 1),
+                "ms",
+                "< 250 ms",
+                worst_write < 250,
+            )
+            if rec.errors:
+                print(f"first errors{at}:", *rec.errors[:5], sep="\n  ")
+        mail = check_mail(app)
+        fig("mail_queued", mail["queued"], "messages")
+        fig("mail_not_sent", mail["not_sent"], "messages", "== 0", mail["not_sent"] == 0)
         ledger = check_ledger(app)
         fig("ledger_events", ledger["events"], "events")
         fig("ledger_contiguous", int(ledger["contiguous"]), "bool", "== 1", ledger["contiguous"])
@@ -472,8 +519,6 @@ def main() -> int:
         dupes = len(deliveries) - len(set(deliveries))
         fig("webhook_deliveries", len(deliveries), "deliveries")
         fig("webhook_delivered_twice", dupes, "deliveries", "== 0", dupes == 0)
-        if rec.errors:
-            print("first errors:", *rec.errors[:5], sep="\n  ")
         app.engine.dispose()
     finally:
         for server in servers:
