@@ -115,9 +115,7 @@ def bias_audit(
                     (latest.c.case_id == RatingReport.case_id)
                     & (latest.c.v == RatingReport.version),
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         decisions = _decisions(uow, case_ids)
         outcomes = []

@@ -112,7 +112,8 @@ _EDGES: weakref.WeakKeyDictionary[Engine, _Known] = weakref.WeakKeyDictionary()
 
 def _remember(session: Session, appender: merkle.TreeAppender) -> None:
     bind = session.get_bind()
-    if isinstance(bind, Engine):
+    # Only SQLite's warm append reads it; PostgreSQL appends in the database function.
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
         _EDGES[bind] = _Known(appender.size, appender.edge, appender.root())
 
 

@@ -116,9 +116,9 @@ def breach_view(uow: UnitOfWork, *, actor: Actor, breach_id: str) -> dict[str, A
     with uow:
         breach = _load(uow, actor, breach_id)
         statuses = dict(
-            uow.session.execute(select(Case.id, Case.status).where(Case.id.in_(breach.case_ids)))
-            .tuples()
-            .all()
+            uow.session.execute(
+                select(Case.id, Case.status).where(Case.id.in_(breach.case_ids))
+            ).all()
         )
         when = breach.discovered_at.strftime("%Y-%m-%d %H:%M UTC")
         return {
