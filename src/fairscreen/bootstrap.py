@@ -10,8 +10,10 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from fairscreen.cases.cache import CaseFileCache
 from fairscreen.db.engine import make_engine, reader_engine
 from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.keycache import RecentKeys
 from fairscreen.mail.backends import (
     Mailer,
     Message,
@@ -95,6 +97,16 @@ class App:
         background = BackgroundDispatcher(self.uow, self.mailer)
         self.__dict__["mail_dispatcher"] = background  # the cached property's value from now on
         return background
+
+    @cached_property
+    def case_files(self) -> CaseFileCache:
+        """Return this process's cache of sealed case files (cases/cache.py)."""
+        return CaseFileCache()
+
+    @cached_property
+    def recent_keys(self) -> RecentKeys:
+        """Return this process's memory of API keys it has just checked (identity/keycache.py)."""
+        return RecentKeys(self.settings.api_key_cache_seconds)
 
     def uow(self) -> UnitOfWork:
         """Return a new unit of work (a write transaction when entered)."""

@@ -60,6 +60,14 @@ class Settings(BaseSettings):
         "client address.",
     )
     scheduler: bool = Field(default=True, description="Run background jobs inside `serve`.")
+    api_key_cache_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="How long a process trusts an API key it has just checked against the "
+        "database before checking it again. A key revoked through one process is refused by "
+        "that process at once and by the others within this time; 0 checks every request.",
+    )
     demo_audit_cases: int = Field(
         default=240,
         ge=0,

@@ -195,3 +195,17 @@ def test_signed_in_staff_see_their_cases_page(client, world, fs) -> None:
     assert page.status_code == 200 and "awaiting_consent" in page.text
     client.cookies.clear()
     assert client.get("/app", follow_redirects=False).status_code == 303
+
+
+def test_a_revoked_key_is_refused_at_once_by_the_process_that_revoked_it(client, world, fs):
+    from fairscreen.identity.actions import do_revoke_api_key
+
+    hr = world["hr"]
+    assert client.get("/api/v1/cases", headers=hr.headers).status_code == 200
+    key_id = hr.headers["Authorization"].split()[1].removeprefix("fsk_").partition(".")[0]
+    wrong = {"Authorization": hr.headers["Authorization"][:-3] + "xyz"}
+    assert client.get("/api/v1/cases", headers=wrong).status_code == 401
+    do_revoke_api_key(fs.uow(), actor=world["admin"].actor, key_id=key_id)
+    answer = client.get("/api/v1/cases", headers=hr.headers)
+    assert answer.status_code == 401
+    assert answer.json()["error"]["code"] == "unauthenticated"

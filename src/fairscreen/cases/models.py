@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, event, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
+from fairscreen.cases.revision import case_linked_tables, trigger_ddl
 from fairscreen.db.base import Base
 from fairscreen.db.types import SealedBytes
 from fairscreen.shared.sealed import Sealed
@@ -36,6 +39,8 @@ class Case(Base):
     collection_stopped_at: Mapped[datetime | None] = mapped_column(nullable=True)
     destroy_due_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Moved on by the database whenever a row of the case file changes (cases/revision.py).
+    revision: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
     __mapper_args__ = {"version_id_col": version}
     # The lists read an organisation's cases newest first, by state or not: with these the
@@ -58,3 +63,12 @@ class CandidateToken(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+def _create_revision_triggers(metadata: MetaData, connection: Connection, **_: Any) -> None:
+    # After every table exists: the triggers of one table update another (cases/revision.py).
+    for statement in trigger_ddl(connection.dialect.name, case_linked_tables(metadata)):
+        connection.exec_driver_sql(statement)
+
+
+event.listen(Base.metadata, "after_create", _create_revision_triggers)

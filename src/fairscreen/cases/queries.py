@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
 from fairscreen.cases.policy import STATUSES
 from fairscreen.db.uow import UnitOfWork
-from fairscreen.identity.policy import Actor, access_case, may_see_personal_data, require_staff
+from fairscreen.identity.policy import (
+    Actor,
+    CaseRef,
+    access_case,
+    may_see_personal_data,
+    require_staff,
+)
 from fairscreen.scope.models import Position
 from fairscreen.shared.errors import ValidationFailed
+from fairscreen.vault.keys import WrappedKey
 from fairscreen.vault.models import VaultCaseKey
+from fairscreen.vault.service import open_with_key
 
 
 def _iso(value: Any) -> str | None:
@@ -53,26 +64,85 @@ def summary(case: Case) -> dict[str, Any]:
 
 def case_view(uow: UnitOfWork, *, actor: Actor, case_id: str) -> dict[str, Any]:
     """Return one case file as the viewer may see it."""
+    view: dict[str, Any] = json.loads(case_file(uow, actor=actor, case_id=case_id))
+    return view
+
+
+# The field a cached case file is sealed under (its associated data, with the case id).
+CASE_FILE_FIELD = "case.file"
+
+
+# The one statement of a case-file read while the file is cached: who may see the case,
+# its stamp, and its wrapped data key (cases/cache.py). Core, not the ORM: it runs on
+# every read, and a session with its identity map costs more than the statement.
+_STAMP = (
+    select(
+        Case.employer_org_id,
+        Case.agency_org_id,
+        Case.version,
+        Case.revision,
+        VaultCaseKey.kek_id,
+        VaultCaseKey.wrapped,
+    )
+    .outerjoin(VaultCaseKey, VaultCaseKey.case_id == Case.id)
+    .where(Case.id == bindparam("case_id"))
+)
+
+
+def case_file(uow: UnitOfWork, *, actor: Actor, case_id: str) -> bytes:
+    """Return one case file as the viewer may see it, as UTF-8 JSON.
+
+    Served from the process's case-file cache (cases/cache.py) when this viewer's file was
+    built at the case's current stamp; built, sealed and kept otherwise. The stamp is read
+    first, so a file is never kept under a stamp newer than what it was built from.
+    """
     require_staff(actor)
+    app = uow.app
+    with uow.connection() as connection:
+        row = connection.execute(_STAMP, {"case_id": case_id}).first()
+    access_case(actor, CaseRef(case_id, row.employer_org_id, row.agency_org_id) if row else None)
+    assert row is not None
+    stamp, now = (row.version, row.revision), app.clock.now()
+    readable = row.wrapped is not None
+    sealed = app.case_files.get(case_id, actor, stamp, now) if readable else None
+    if sealed is not None:
+        wrapped = WrappedKey(row.kek_id, row.wrapped)
+        return open_with_key(app.keys, case_id, wrapped, CASE_FILE_FIELD, sealed)
     with uow:
-        # The key is held here for the view's life: the identity map only keeps it weakly.
-        case, position, _key = _load_case_file(uow.session, actor, case_id)
-        view = summary(case)
-        view["position"] = (
-            {
-                "id": position.id,
-                "title": position.title,
-                "purpose": position.purpose,
-                "grade": position.grade,
-            }
-            if position
-            else None
-        )
-        view["candidate"] = candidate_fields(uow, actor, case)
-        view.update({"consent": None, "findings": [], "report": None, "disputes": []})
-        for section in SECTIONS:
-            view.update(section(uow, actor, case))
-        return view
+        view = _build_case_view(uow, actor, case_id)
+        data = json.dumps(view, ensure_ascii=False, separators=(",", ":")).encode()
+        if readable:
+            with app.vault(uow) as vault:
+                sealed = vault.seal_bytes(case_id, CASE_FILE_FIELD, data)
+            app.case_files.put(case_id, actor, stamp, _valid_until(view, now), sealed)
+    return data
+
+
+def _build_case_view(uow: UnitOfWork, actor: Actor, case_id: str) -> dict[str, Any]:
+    # The key is held here for the view's life: the identity map only keeps it weakly.
+    case, position, _key = _load_case_file(uow.session, actor, case_id)
+    view = summary(case)
+    view["position"] = (
+        {
+            "id": position.id,
+            "title": position.title,
+            "purpose": position.purpose,
+            "grade": position.grade,
+        }
+        if position
+        else None
+    )
+    view["candidate"] = candidate_fields(uow, actor, case)
+    view.update({"consent": None, "findings": [], "report": None, "disputes": []})
+    for section in SECTIONS:
+        view.update(section(uow, actor, case))
+    return view
+
+
+def _valid_until(view: dict[str, Any], now: datetime) -> datetime | None:
+    """Return when the file's time-bound parts change by themselves (None: never)."""
+    edges = [edge for until in VALID_UNTIL if (edge := until(view, now)) is not None]
+    return min(edges, default=None)
 
 
 def _load_case_file(
@@ -188,6 +258,22 @@ def _feedback_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, An
 
 
 SECTIONS.append(_feedback_section)
+
+# What in a built case file depends on the time it was built at, not only on its rows:
+# each is a function (view, now) -> the next time its part of the file would read
+# differently, or None. The case-file cache keeps a file no longer than that.
+VALID_UNTIL: list[Callable[[dict[str, Any], datetime], datetime | None]] = []
+
+
+def _disputes_fall_overdue(view: dict[str, Any], now: datetime) -> datetime | None:
+    """Return when the next open dispute or complaint of the file falls overdue."""
+    # Imported late: fairscreen.feedback builds on this package.
+    from fairscreen.feedback.queries import next_overdue
+
+    return next_overdue([*view.get("disputes", []), *view.get("complaints", [])], now)
+
+
+VALID_UNTIL.append(_disputes_fall_overdue)
 
 
 def find_cases(

@@ -21,7 +21,7 @@ def make_engine(url: str) -> Engine:
     # the operating system's TCP timeout; a URL that names its own timeout keeps it.
     connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 5}
     return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args
+        url, pool_pre_ping=True, pool_size=20, max_overflow=20, connect_args=connect_args
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -38,6 +40,18 @@ class UnitOfWork:
         # objects without expiring them, so results read inside stay usable outside.
         self.session.close()
         self._cache.clear()
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """Yield a bare connection of this unit's engine, for one statement without a session.
+
+        For the few reads on every request's path (a session and its identity map cost more
+        than the statement); it is returned to the pool at once, outside any transaction
+        of the unit's own.
+        """
+        bind = self._factory.kw["bind"]
+        with bind.connect() as connection:
+            yield connection
 
     @property
     def cache(self) -> dict[str, Any]:

@@ -77,6 +77,17 @@ def item_view(
     return view
 
 
+def next_overdue(items: list[dict[str, Any]], now: datetime) -> datetime | None:
+    """Return when the first of these item views that is open and not yet overdue falls due."""
+    dues = [
+        due
+        for item in items
+        if item.get("status") in OPEN and item.get("due_at")
+        if (due := as_utc(datetime.fromisoformat(item["due_at"]))) >= now
+    ]
+    return min(dues, default=None)
+
+
 def candidate_items(uow: UnitOfWork, *, actor: Actor, kind: str) -> list[dict[str, Any]]:
     """Return the candidate's own disputes or complaints, with owner and due date."""
     if actor.kind != "candidate" or actor.case_id is None:

@@ -6,6 +6,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,6 +18,9 @@ from fairscreen.identity.policy import ORG_KINDS, ROLES, ROLES_BY_ORG_KIND, Acto
 from fairscreen.ledger.events import append_event
 from fairscreen.shared.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
 from fairscreen.shared.ids import new_id, new_secret, secret_hash
+
+if TYPE_CHECKING:
+    from fairscreen.bootstrap import App
 
 _hasher = PasswordHasher()
 SESSION_HOURS = 12
@@ -164,6 +168,7 @@ def do_revoke_api_key(uow: UnitOfWork, *, actor: Actor, key_id: str) -> None:
                 org_id=user.org_id,
                 data={"key_id": key_id},
             )
+        uow.after_commit(lambda: uow.app.recent_keys.forget(key_id))
         uow.commit()
 
 
@@ -171,11 +176,28 @@ def _actor_for(user: User, org: Org) -> Actor:
     return Actor(kind="staff", id=user.id, org_id=org.id, role=user.role, org_kind=org.kind)
 
 
-def authenticate_api_key(uow: UnitOfWork, presented: str) -> Actor:
-    """Return the staff actor for an API key, or refuse."""
+def _split_api_key(presented: str) -> tuple[str, str]:
     if not presented.startswith(API_KEY_PREFIX) or "." not in presented:
         raise Unauthenticated()
     key_id, _, secret = presented[len(API_KEY_PREFIX) :].partition(".")
+    return key_id, secret_hash(secret)
+
+
+def recall_api_key(app: App, presented: str) -> Actor | None:
+    """Return the actor of an API key this process accepted moments ago, without the database.
+
+    None means "ask the database" (`authenticate_api_key`), never "refused".
+    """
+    try:
+        key_id, presented_hash = _split_api_key(presented)
+    except Unauthenticated:
+        return None
+    return app.recent_keys.recall(key_id, presented_hash)
+
+
+def authenticate_api_key(uow: UnitOfWork, presented: str) -> Actor:
+    """Return the staff actor for an API key, or refuse."""
+    key_id, presented_hash = _split_api_key(presented)
     with uow:
         # Every API request starts here: key, user and organisation in one statement.
         found = uow.session.execute(
@@ -186,12 +208,14 @@ def authenticate_api_key(uow: UnitOfWork, presented: str) -> Actor:
         ).first()
         if found is None or found.revoked_at is not None:
             raise Unauthenticated("This API key is unknown or revoked.")
-        if not hmac.compare_digest(found.secret_hash, secret_hash(secret)):
+        if not hmac.compare_digest(found.secret_hash, presented_hash):
             raise Unauthenticated("This API key is unknown or revoked.")
         user, org = found.User, found.Org
         if not user.active:
             raise Unauthenticated("This API key's user is no longer active.")
-        return _actor_for(user, org)
+        actor = _actor_for(user, org)
+        uow.app.recent_keys.remember(key_id, presented_hash, actor)
+        return actor
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,18 @@ def hold_kek_guard(session: Session, *, exclusive: bool = False) -> None:
         connection.exec_driver_sql(f"SELECT {function}({KEK_GUARD})")
 
 
+def open_with_key(
+    keys: KeyProvider, case_id: str, wrapped: WrappedKey, field: str, sealed: Sealed
+) -> bytes:
+    """Open one sealed blob of a case from its wrapped data key, read by the caller.
+
+    For a reader that already holds the key row's columns and needs no session: the
+    case-file cache's one-statement read (cases/queries.py).
+    """
+    aead = AESGCM(keys.unwrap(wrapped, key_aad(case_id)))
+    return open_bytes(aead, sealed, field_aad(case_id, field))
+
+
 class CaseVault:
     """Seals and opens fields for one transaction; unwrapped keys live only as long as it."""
 

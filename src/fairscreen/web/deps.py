@@ -6,11 +6,16 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from fairscreen.bootstrap import App
 from fairscreen.cases.actions import CANDIDATE_TOKEN_PREFIX, authenticate_candidate
 from fairscreen.db.uow import UnitOfWork
-from fairscreen.identity.actions import authenticate_api_key, authenticate_session
+from fairscreen.identity.actions import (
+    authenticate_api_key,
+    authenticate_session,
+    recall_api_key,
+)
 from fairscreen.identity.policy import Actor
 from fairscreen.shared.errors import Forbidden, Unauthenticated
 from fairscreen.web.ratelimit import Door, FailureLimiter
@@ -60,7 +65,18 @@ def present_secret(
         raise
 
 
-def optional_actor(request: Request, app: AppDep) -> Actor | None:
+async def request_actor(request: Request, app: AppDep) -> Actor | None:
+    """The dependency behind `optional_actor`: a key accepted moments ago needs no thread."""
+    token = _bearer(request)
+    if token is not None and not token.startswith(CANDIDATE_TOKEN_PREFIX):
+        recalled = recall_api_key(app, token)
+        if recalled is not None:
+            limiter(request).check(Door.SECRET, client_address(request))
+            return recalled
+    return await run_in_threadpool(optional_actor, request, app)
+
+
+def optional_actor(request: Request, app: App) -> Actor | None:
     """Return whoever the request authenticates as, or None for anonymous."""
     token = _bearer(request)
     if token is not None:
@@ -80,7 +96,7 @@ def optional_actor(request: Request, app: AppDep) -> Actor | None:
     return None
 
 
-async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+async def current_actor(actor: Annotated[Actor | None, Depends(request_actor)]) -> Actor:
     """Require an authenticated actor."""
     if actor is None:
         raise Unauthenticated()

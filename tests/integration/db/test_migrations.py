@@ -129,3 +129,34 @@ def test_the_migrated_ledger_function_is_the_one_the_models_create(tmp_path, req
         engine.dispose()
     assert sources[0] == sources[1]
     assert sources[0].strip() in APPEND_PG_SQL
+
+
+def test_the_migrated_revision_triggers_are_the_ones_the_models_create(
+    backend, tmp_path, request
+) -> None:
+    # cases/revision.py: a table that lost its trigger would let the case-file cache serve
+    # an old file; a migration that rebuilds a table on SQLite drops its triggers.
+    from fairscreen.cases.revision import case_linked_tables
+
+    if backend == "sqlite":
+        urls = [f"sqlite:///{tmp_path / 'migrated.db'}", f"sqlite:///{tmp_path / 'created.db'}"]
+        query = text("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        urls = [cluster.create_database("trg_migrated"), cluster.create_database("trg_created")]
+        query = text(
+            "SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal"
+            " AND tgname LIKE '%revises_case%'"
+        )
+    migrated, created = (make_engine(url) for url in urls)
+    upgrade(migrated)
+    metadata().create_all(created)
+    found = []
+    for engine in (migrated, created):
+        with engine.connect() as conn:
+            found.append(sorted(tuple(r) for r in conn.execute(query)))
+        engine.dispose()
+    assert found[0] == found[1]
+    tables = {table for _, table in found[0]}
+    assert tables == set(case_linked_tables(metadata()))
+    assert "verification_finding" in tables and "ledger_event" not in tables
