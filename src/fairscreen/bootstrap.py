@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fairscreen.cases.cache import CaseFileCache
 from fairscreen.db.engine import make_engine, reader_engine
+from fairscreen.db.fastread import FastReads
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.keycache import RecentKeys
 from fairscreen.mail.backends import (
@@ -48,6 +49,8 @@ class App:
         self._keys = keys
         self._mailer = mailer
         self.log = logging.getLogger("fairscreen")
+        # Set by the web app's lifespan on PostgreSQL (db/fastread.py); None elsewhere.
+        self.fast_reads: FastReads | None = None
 
     @cached_property
     def engine(self) -> Engine:

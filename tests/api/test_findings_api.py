@@ -214,3 +214,27 @@ def test_refused_findings_are_counted_for_the_regulator(client, world, fs):
     assert counts["forbidden_category"] == 1
     assert counts["out_of_scope"] == 1
     assert counts["forbidden_content"] == 1
+
+
+def test_each_write_is_in_the_very_next_case_read(client, world, fs, backend):
+    # Reads of an unchanged case come from the case-file cache (on PostgreSQL with its
+    # stamp read on the event loop): a write must never be missing from the next read.
+    case_id, _ = consented_case(world)
+    staff = world["hr"].headers
+
+    def read():
+        got = client.get(f"/api/v1/cases/{case_id}", headers=staff)
+        assert got.status_code == 200, got.text
+        return got.json()
+
+    assert read()["findings"] == [] and read()["findings"] == []
+    assert (fs.fast_reads is not None) == (backend == "postgresql")
+    finding_id = _finding(client, world, case_id).json()["id"]
+    assert [(f["id"], f["status"]) for f in read()["findings"]] == [(finding_id, "unverified")]
+    _source(client, world, finding_id)
+    assert [f["status"] for f in read()["findings"]] == ["verified"]
+    r = client.post(f"/api/v1/cases/{case_id}/report", headers=world["investigator"].headers)
+    assert r.status_code == 201, r.text
+    after = read()
+    assert after["status"] == "report_released" and after["report"]["rating"] == r.json()["rating"]
+    assert read() == after

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
 from fairscreen.cases.policy import STATUSES
+from fairscreen.db.fastread import FastReadUnavailable
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.policy import (
     Actor,
@@ -24,10 +25,13 @@ from fairscreen.identity.policy import (
     require_staff,
 )
 from fairscreen.scope.models import Position
-from fairscreen.shared.errors import ValidationFailed
+from fairscreen.shared.errors import NotFound, ValidationFailed
 from fairscreen.vault.keys import WrappedKey
 from fairscreen.vault.models import VaultCaseKey
 from fairscreen.vault.service import open_with_key
+
+if TYPE_CHECKING:
+    from fairscreen.bootstrap import App
 
 
 def _iso(value: Any) -> str | None:
@@ -100,22 +104,62 @@ def case_file(uow: UnitOfWork, *, actor: Actor, case_id: str) -> bytes:
     app = uow.app
     with uow.connection() as connection:
         row = connection.execute(_STAMP, {"case_id": case_id}).first()
-    access_case(actor, CaseRef(case_id, row.employer_org_id, row.agency_org_id) if row else None)
-    assert row is not None
-    stamp, now = (row.version, row.revision), app.clock.now()
-    readable = row.wrapped is not None
-    sealed = app.case_files.get(case_id, actor, stamp, now) if readable else None
-    if sealed is not None:
-        wrapped = WrappedKey(row.kek_id, row.wrapped)
-        return open_with_key(app.keys, case_id, wrapped, CASE_FILE_FIELD, sealed)
+    stamp = _stamp_of(actor, case_id, row)
+    cached = _open_cached(app, actor, case_id, stamp)
+    if cached is not None:
+        return cached
+    now = app.clock.now()
     with uow:
         view = _build_case_view(uow, actor, case_id)
         data = json.dumps(view, ensure_ascii=False, separators=(",", ":")).encode()
-        if readable:
+        if stamp.wrapped is not None:
             with app.vault(uow) as vault:
                 sealed = vault.seal_bytes(case_id, CASE_FILE_FIELD, data)
-            app.case_files.put(case_id, actor, stamp, _valid_until(view, now), sealed)
+            app.case_files.put(case_id, actor, stamp.key, _valid_until(view, now), sealed)
     return data
+
+
+async def cached_case_file(app: App, *, actor: Actor, case_id: str) -> bytes | None:
+    """Return the viewer's cached case file if it is current, reading the stamp on the loop.
+
+    None when the file has to be built, or when the fast read cannot answer now (no
+    PostgreSQL fast path, no idle connection, a database error): call `case_file` then.
+    Refusals (`not_found`) are raised here as there.
+    """
+    require_staff(actor)
+    if app.fast_reads is None:
+        return None
+    try:
+        row = await app.fast_reads.fetchone(_STAMP, {"case_id": case_id})
+    except FastReadUnavailable:
+        return None
+    return _open_cached(app, actor, case_id, _stamp_of(actor, case_id, row))
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    key: tuple[int, int]  # (version, revision)
+    kek_id: str | None
+    wrapped: bytes | None
+
+
+def _stamp_of(actor: Actor, case_id: str, row: Any) -> _Stamp:
+    """Check the viewer may see the case (else not_found); return its stamp and data key."""
+    if row is None:
+        raise NotFound()
+    employer_org_id, agency_org_id, version, revision, kek_id, wrapped = row
+    access_case(actor, CaseRef(case_id, employer_org_id, agency_org_id))
+    return _Stamp((version, revision), kek_id, wrapped)
+
+
+def _open_cached(app: App, actor: Actor, case_id: str, stamp: _Stamp) -> bytes | None:
+    if stamp.wrapped is None or stamp.kek_id is None:
+        return None  # destroyed: nothing is served from a copy
+    sealed = app.case_files.get(case_id, actor, stamp.key, app.clock.now())
+    if sealed is None:
+        return None
+    wrapped = WrappedKey(stamp.kek_id, bytes(stamp.wrapped))
+    return open_with_key(app.keys, case_id, wrapped, CASE_FILE_FIELD, sealed)
 
 
 def _build_case_view(uow: UnitOfWork, actor: Actor, case_id: str) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.resources import files
 
 from fastapi import APIRouter, FastAPI
@@ -9,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 import fairscreen
 from fairscreen.bootstrap import App
+from fairscreen.db.fastread import FastReads
 from fairscreen.web import errors
 from fairscreen.web.api import audit as audit_api
 from fairscreen.web.api import candidate, cases, meta
@@ -64,7 +67,21 @@ PAGE_ROUTERS.append(admin_pages.router)
 def create_app(app: App | None = None) -> FastAPI:
     """Build the web app around an app container (a new one from the settings if none)."""
     container = app or App()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The event loop's own connections for the cached case-file read (db/fastread.py).
+        if container.engine.dialect.name == "postgresql":
+            container.fast_reads = FastReads(container.engine.url)
+        try:
+            yield
+        finally:
+            reads, container.fast_reads = container.fast_reads, None
+            if reads is not None:
+                await reads.close()
+
     web = FastAPI(
+        lifespan=lifespan,
         title="fairscreen API",
         version=fairscreen.__version__,
         description="Lawful pre-employment background checks. Staff authenticate with "
