@@ -9,7 +9,8 @@ in constant time.
 
 Revoking a key forgets it in the revoking process at once (after the commit); other
 processes keep trusting it for at most the configured seconds, the bound a deployment
-chooses (0: check every request).
+chooses (0: check every request). So may the revoking process, if a check of the same key
+read it just before the revocation committed and remembers it just after.
 
 cachetools' TTLCache is used rather than a dictionary with times of our own; it is not
 thread-safe, and requests run on a pool of threads, hence the lock.

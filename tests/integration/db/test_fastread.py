@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select, text
@@ -25,6 +26,13 @@ def backend() -> str:
     return "postgresql"
 
 
+def _run(coroutine):
+    # On a thread of its own: another test of the session may have left an event loop
+    # running on this one (asyncio.run refuses to start inside it).
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_a_fast_read_returns_the_row_the_ordinary_path_reads(fs) -> None:
     world = make_world(fs)
     case_id, _ = consented_case(world)
@@ -41,7 +49,7 @@ def test_a_fast_read_returns_the_row_the_ordinary_path_reads(fs) -> None:
         finally:
             await reads.close()
 
-    found, missing = asyncio.run(go())
+    found, missing = _run(go())
     assert tuple(found) == expected and missing is None
 
 
@@ -66,7 +74,7 @@ def test_a_connection_cut_by_the_server_hands_back_once_then_reconnects(fs) -> N
         await reads.close()
         return first, again
 
-    first, again = asyncio.run(go())
+    first, again = _run(go())
     assert again == first
 
 
@@ -86,6 +94,6 @@ def test_a_busy_pool_and_a_closed_pool_hand_back_instead_of_failing(fs) -> None:
         with pytest.raises(FastReadUnavailable):
             await reads.fetchone(_STAMP, {"case_id": case_id})
 
-    asyncio.run(go())
+    _run(go())
     with fs.reader() as uow:
         assert uow.session.scalar(select(Case.id).where(Case.id == case_id)) == case_id
