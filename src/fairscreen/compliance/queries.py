@@ -34,6 +34,7 @@ from fairscreen.rating.models import RatingReport
 from fairscreen.retention.models import ErasureRequest, LegalHold
 from fairscreen.shared.errors import Forbidden, NotFound
 from fairscreen.verification.models import Finding
+from fairscreen.verification.policy import Status as FindingStatus
 
 if TYPE_CHECKING:
     from fairscreen.bootstrap import App
@@ -65,6 +66,17 @@ def _of_org(org: OrgRef) -> ColumnElement[bool]:
     if org.kind == "agency":
         return Case.agency_org_id == org.id
     return Case.employer_org_id == org.id
+
+
+def _case_of_org(org: OrgRef, case_id: Any) -> ColumnElement[bool]:
+    """Select rows of a small case-linked table (erasure requests, holds) whose case is the org's.
+
+    A correlated EXISTS, so that the count starts from the small table and looks each case
+    up by its key: SQLite, which has no statistics, otherwise walked the organisation's
+    million cases to probe an empty table (0.12 s a figure). PostgreSQL plans it as a
+    semi-join either way round.
+    """
+    return exists().where(Case.id == case_id, _of_org(org))
 
 
 def _findings_of_org(org: OrgRef) -> ColumnElement[bool]:
@@ -100,10 +112,12 @@ def cases_by_state(session: Session, ask: Ask) -> Figures:
 def _consent_gaps(session: Session, ask: Ask) -> Any:
     """The count of the organisation's cases of the period with a finding and no signed consent.
 
-    Written for each database's planner. SQLite: a set difference of two index scans, then
-    joined to the cases (two EXISTS probes per case took 15 s at a million cases, this 0.7
-    s). PostgreSQL: an anti-join, which it hashes in parallel workers; its EXCEPT sorted
-    both sides, spilling to disk (200,000 cases: 0.29 s against 0.17 s).
+    Written for each database's planner. SQLite: every finding in case order, each probing
+    the signed consents in the same order, then the (normally no) cases left joined to the
+    organisation's period. Its EXCEPT of two index scans sorted a million ids in a temporary
+    B-tree (0.73 s at a million cases, this 0.57 s); two EXISTS probes per case took 15 s.
+    PostgreSQL: an anti-join, which it hashes in parallel workers; its EXCEPT sorted both
+    sides, spilling to disk (200,000 cases: 0.29 s against 0.17 s).
     """
     org, period = ask.org, ask.period
     signed = and_(ConsentRecord.case_id == Finding.case_id, ConsentRecord.decision == "signed")
@@ -115,7 +129,8 @@ def _consent_gaps(session: Session, ask: Ask) -> Any:
         )
     unconsented = (
         select(Finding.case_id.label("case_id"))
-        .except_(select(ConsentRecord.case_id).where(ConsentRecord.decision == "signed"))
+        .distinct()
+        .where(~exists().where(signed))
         .subquery()
     )
     return (
@@ -126,10 +141,15 @@ def _consent_gaps(session: Session, ask: Ask) -> Any:
     )
 
 
-def consent(session: Session, ask: Ask) -> Figures:
-    """Count findings collected without a signed consent (must be 0) and consent decisions."""
-    org, period = ask.org, ask.period
+def consent_gaps(session: Session, ask: Ask) -> Figures:
+    """Count the cases whose findings were collected without a signed consent (must be 0)."""
     gaps = session.scalar(_consent_gaps(session, ask))
+    return {"cases_with_findings_without_consent": int(gaps or 0)}
+
+
+def consent_decisions(session: Session, ask: Ask) -> Figures:
+    """Count the consent decisions of the period: signed, refused, withdrawn."""
+    org, period = ask.org, ask.period
     # Decisions are counted from the ledger: the consent rows go when a case is destroyed.
     # A case's events carry its employer, so an employer's are counted from the ledger's
     # own index; an agency's are found through the cases it checks.
@@ -144,21 +164,25 @@ def consent(session: Session, ask: Ask) -> Figures:
     counts = dict.fromkeys(CONSENT_EVENTS.values(), 0)
     for event_type, n in rows:
         counts[CONSENT_EVENTS[str(event_type)]] = int(n)
-    return {"cases_with_findings_without_consent": int(gaps or 0), **counts}
+    return counts
+
+
+def consent(session: Session, ask: Ask) -> Figures:
+    """Count findings collected without a signed consent (must be 0) and consent decisions."""
+    return {**consent_gaps(session, ask), **consent_decisions(session, ask)}
 
 
 def findings_by_status(session: Session, ask: Ask) -> Figures:
     """Count the findings recorded in the period by verification status."""
     org, period = ask.org, ask.period
-    rows = session.execute(
-        select(Finding.status, func.count())
-        .where(_findings_of_org(org), _in(Finding.recorded_at, period))
-        .group_by(Finding.status)
-    )
-    counts = {"verified": 0, "unverified": 0, "inconclusive": 0}
-    for status, n in rows:
-        counts[str(status)] = int(n)
-    return counts
+    # One filtered count per status in a single pass over the index: SQLite groups by
+    # sorting every row first (a million findings: 0.30 s grouped, 0.18 s filtered).
+    row = session.execute(
+        select(*(func.count().filter(Finding.status == status) for status in FindingStatus)).where(
+            _findings_of_org(org), _in(Finding.recorded_at, period)
+        )
+    ).one()
+    return {str(status): int(n or 0) for status, n in zip(FindingStatus, row, strict=True)}
 
 
 def reports(session: Session, ask: Ask) -> Figures:
@@ -212,8 +236,7 @@ def erasure(session: Session, ask: Ask) -> Figures:
             func.count().filter(and_(open_, ErasureRequest.due_at < now)),
         )
         .select_from(ErasureRequest)
-        .join(Case, Case.id == ErasureRequest.case_id)
-        .where(_of_org(org), _in(ErasureRequest.requested_at, period))
+        .where(_in(ErasureRequest.requested_at, period), _case_of_org(org, ErasureRequest.case_id))
     ).one()
     total, done_on_time, done_late, pending, overdue = (int(v or 0) for v in row)
     return {
@@ -243,8 +266,7 @@ def retention(session: Session, ask: Ask) -> Figures:
     holds = session.scalar(
         select(func.count())
         .select_from(LegalHold)
-        .join(Case, Case.id == LegalHold.case_id)
-        .where(_of_org(org), _hold_in_force(now))
+        .where(_hold_in_force(now), _case_of_org(org, LegalHold.case_id))
     )
     return {"destructions_overdue": int(overdue or 0), "legal_holds_in_force": int(holds or 0)}
 
@@ -290,6 +312,12 @@ SQL_FAMILIES: dict[str, Callable[[Session, Ask], Figures]] = {
     "decisions": decisions,
     "feedback": desk,
 }
+# What figures_of runs at once: each family, or its parts where one part alone is the
+# longest query (the consent gap scan and the ledger's decision count, a million cases).
+PARTS: dict[str, tuple[Callable[[Session, Ask], Figures], ...]] = {
+    **{name: (family,) for name, family in SQL_FAMILIES.items()},
+    "consent": (consent_gaps, consent_decisions),
+}
 
 
 def _load_org(session: Session, org_id: str) -> OrgRef | None:
@@ -306,12 +334,16 @@ def figures_of(app: App, org: OrgRef, period: Period) -> Figures:
     # SQLite: 1.8 s one after the other, bench_million.py). A reader per family sees the
     # database as of its own statements, as PostgreSQL's READ COMMITTED did anyway.
     running = {
-        name: pool.submit(_family, app, family, ask) for name, family in SQL_FAMILIES.items()
+        name: [pool.submit(_family, app, part, ask) for part in parts]
+        for name, parts in PARTS.items()
     }
     refusals = pool.submit(
         refusal_counts, app.reader(), org_id=org.id, since=period.since, until=period.until
     )
-    result: Figures = {name: future.result() for name, future in running.items()}
+    result: Figures = {
+        name: {key: value for future in futures for key, value in future.result().items()}
+        for name, futures in running.items()
+    }
     result["refusals"] = refusals.result()
     return {"org_id": org.id, "kind": org.kind, "period": period.as_dict(), **result}
 
@@ -350,7 +382,7 @@ def regulated_orgs(app: App, *, actor: Actor, period: Period) -> Figures:
         for org in orgs:
             ask = Ask(access_org_as_regulator(actor, org_ref(org)), period, now)
             cases = cases_by_state(uow.session, ask)
-            gaps = consent(uow.session, ask)["cases_with_findings_without_consent"]
+            gaps = consent_gaps(uow.session, ask)["cases_with_findings_without_consent"]
             kept = retention(uow.session, ask)
             items.append(
                 {

@@ -83,6 +83,20 @@ def test_the_agency_sees_the_cases_it_checks(fs) -> None:
     }
 
 
+def test_another_organisations_cases_count_nowhere_in_the_figures(fs) -> None:
+    elsewhere = make_world(fs)  # another employer and agency, with a scene of their own
+    build_scene(elsewhere)
+    world = make_world(fs)
+    build_scene(world)
+    for org_id in (world.employer, world.agency):
+        figures = _figures(world, org_id)
+        assert figures["cases"]["total"] == 6
+        assert figures["erasure"]["requests"] == 2
+        assert figures["retention"]["legal_holds_in_force"] == 1
+        assert figures["consent"]["cases_with_findings_without_consent"] == 1
+        assert figures["findings"] == {"verified": 1, "unverified": 1, "inconclusive": 1}
+
+
 def test_a_period_outside_the_cases_counts_nothing(fs) -> None:
     world = make_world(fs)
     build_scene(world)
