@@ -70,7 +70,7 @@ def serve(
         typer.echo(result.get("message"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     typer.echo(f"fairscreen on http://{host}:{port}  (API docs: /api/v1/docs)")
-    from fairscreen.web.warmup import warm_up
+    from fairscreen.web.warmup import freeze_heap, warm_up
 
     took = warm_up()
     logging.getLogger("fairscreen").info(
@@ -85,8 +85,11 @@ def serve(
 
         scheduler = Scheduler(app)
         scheduler.start()
+    web_app = create_app(app)
+    frozen = freeze_heap()
+    logging.getLogger("fairscreen").info("%d start-up objects out of the collector's sight", frozen)
     try:
-        uvicorn.run(create_app(app), host=host, port=port, log_level="info", access_log=False)
+        uvicorn.run(web_app, host=host, port=port, log_level="info", access_log=False)
     finally:
         if scheduler is not None:
             scheduler.stop()

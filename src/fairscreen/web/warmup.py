@@ -10,6 +10,7 @@ listens, so a replica is only reachable once they are in memory.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from functools import partial
@@ -64,3 +65,18 @@ def warm_up() -> dict[str, float]:
         load()
         took[name] = round((time.perf_counter() - started) * 1000, 1)
     return took
+
+
+def freeze_heap() -> int:
+    """Put everything loaded so far out of the cyclic collector's sight; return how many.
+
+    A served process holds some 365,000 long-lived objects once warmed up (rule sets,
+    lexicon, templates, routes, models). Each full collection walked them all, about 90 ms
+    during which the process answered nothing: the rare 100+ ms outliers of a list that
+    otherwise takes 5 ms (bench_million, SQLite, list p99 115 ms). `gc.freeze` moves them
+    to a permanent generation that collections skip; what is garbage now is collected
+    first, and objects allocated later are collected as ever.
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()

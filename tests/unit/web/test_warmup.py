@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
 from fairscreen.identity import actions as identity_actions
 from fairscreen.scope import guard, lexicon, normalise
-from fairscreen.web.warmup import warm_up
+from fairscreen.web.warmup import freeze_heap, warm_up
 
 
 def test_warm_up_fills_the_caches_a_first_request_would_pay_for() -> None:
@@ -22,3 +24,16 @@ def test_warm_up_fills_the_caches_a_first_request_would_pay_for() -> None:
     assert normalise._tables.cache_info().currsize == 1
     assert identity_actions._dummy_hash.cache_info().currsize == 1
     assert lexicon.load_lexicon("cn").digest in guard._MATCHERS
+
+
+def test_freezing_the_heap_puts_the_warmed_caches_out_of_the_collectors_sight() -> None:
+    warm_up()
+    matcher = guard._MATCHERS[lexicon.load_lexicon("cn").digest]
+    try:
+        frozen = freeze_heap()
+        assert frozen == gc.get_freeze_count() > 0
+        # A full collection now looks at none of them: the frozen are not among its objects.
+        assert not any(obj is matcher for obj in gc.get_objects())
+    finally:
+        gc.unfreeze()
+    assert any(obj is matcher for obj in gc.get_objects())
