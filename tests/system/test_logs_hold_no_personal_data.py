@@ -102,6 +102,9 @@ def test_a_whole_case_leaves_no_personal_data_in_the_log(deployment):
     assert "POST /api/v1/candidate/consent 422" in log
     assert "POST /api/v1/candidate/disputes 201" in log
     assert "GET /c/{token} 401" in log
+    # serve warmed its caches and froze them before it listened (web/warmup.py).
+    assert "warmed up in" in log
+    assert "start-up objects out of the collector's sight" in log
     forbidden = [NAME, NAME[:-1], EMAIL, ID_NUMBER, PHONE, "1990-03-07", *secrets]
     forbidden += [secret.split(".", 1)[-1] for secret in secrets]  # the parts after a key id
     found = [value for value in forbidden if value in log]

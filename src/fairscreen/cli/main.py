@@ -78,6 +78,11 @@ def serve(
         sum(took.values()),
         ", ".join(f"{k} {v:.0f}" for k, v in took.items()),
     )
+    web_app = create_app(app)
+    # Before the mail thread and the scheduler start: what they hold mid-job must stay
+    # collectable, and the collection before the freeze must pause nothing of theirs.
+    frozen = freeze_heap()
+    logging.getLogger("fairscreen").info("%d start-up objects out of the collector's sight", frozen)
     background_mail = app.send_mail_in_background()
     scheduler = None
     if app.settings.scheduler:
@@ -85,9 +90,6 @@ def serve(
 
         scheduler = Scheduler(app)
         scheduler.start()
-    web_app = create_app(app)
-    frozen = freeze_heap()
-    logging.getLogger("fairscreen").info("%d start-up objects out of the collector's sight", frozen)
     try:
         uvicorn.run(web_app, host=host, port=port, log_level="info", access_log=False)
     finally:

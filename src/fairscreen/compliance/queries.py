@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,18 +20,14 @@ from fairscreen.consent.models import ConsentRecord
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import (
     Actor,
-    CaseRef,
     OrgRef,
     access_org_as_regulator,
     access_org_compliance,
 )
-from fairscreen.ledger import checkpoints
-from fairscreen.ledger import queries as ledger_queries
-from fairscreen.ledger.events import events_of_case, iso
 from fairscreen.ledger.models import LedgerEvent
 from fairscreen.rating.models import RatingReport
 from fairscreen.retention.models import ErasureRequest, LegalHold
-from fairscreen.shared.errors import Forbidden, NotFound
+from fairscreen.shared.errors import Forbidden
 from fairscreen.verification.models import Finding
 from fairscreen.verification.policy import Status as FindingStatus
 
@@ -113,9 +108,10 @@ def _consent_gaps(session: Session, ask: Ask) -> Any:
     """The count of the organisation's cases of the period with a finding and no signed consent.
 
     Written for each database's planner. SQLite: every finding in case order, each probing
-    the signed consents in the same order, then the (normally no) cases left joined to the
-    organisation's period. Its EXCEPT of two index scans sorted a million ids in a temporary
-    B-tree (0.73 s at a million cases, this 0.57 s); two EXISTS probes per case took 15 s.
+    the signed consents in the same order; the (normally no) case ids that remain are then
+    matched to the organisation's cases of the period. Its EXCEPT of two index scans sorted
+    a million ids in a temporary B-tree (0.73 s at a million cases, this 0.57 s); two
+    EXISTS probes per case took 15 s.
     PostgreSQL: an anti-join, which it hashes in parallel workers; its EXCEPT sorted both
     sides, spilling to disk (200,000 cases: 0.29 s against 0.17 s).
     """
@@ -165,11 +161,6 @@ def consent_decisions(session: Session, ask: Ask) -> Figures:
     for event_type, n in rows:
         counts[CONSENT_EVENTS[str(event_type)]] = int(n)
     return counts
-
-
-def consent(session: Session, ask: Ask) -> Figures:
-    """Count findings collected without a signed consent (must be 0) and consent decisions."""
-    return {**consent_gaps(session, ask), **consent_decisions(session, ask)}
 
 
 def findings_by_status(session: Session, ask: Ask) -> Figures:
@@ -302,21 +293,18 @@ def desk(session: Session, ask: Ask) -> Figures:
     return {"available": True, **result}
 
 
-SQL_FAMILIES: dict[str, Callable[[Session, Ask], Figures]] = {
-    "cases": cases_by_state,
-    "consent": consent,
-    "findings": findings_by_status,
-    "reports": reports,
-    "erasure": erasure,
-    "retention": retention,
-    "decisions": decisions,
-    "feedback": desk,
-}
-# What figures_of runs at once: each family, or its parts where one part alone is the
-# longest query (the consent gap scan and the ledger's decision count, a million cases).
-PARTS: dict[str, tuple[Callable[[Session, Ask], Figures], ...]] = {
-    **{name: (family,) for name, family in SQL_FAMILIES.items()},
+# The figure families, each the parts that make its figures. A family of two parts (the
+# consent gap scan and the ledger's decision count) has them run at once: at a million
+# cases either alone is the longest query of all.
+FAMILIES: dict[str, tuple[Callable[[Session, Ask], Figures], ...]] = {
+    "cases": (cases_by_state,),
     "consent": (consent_gaps, consent_decisions),
+    "findings": (findings_by_status,),
+    "reports": (reports,),
+    "erasure": (erasure,),
+    "retention": (retention,),
+    "decisions": (decisions,),
+    "feedback": (desk,),
 }
 
 
@@ -329,13 +317,14 @@ def figures_of(app: App, org: OrgRef, period: Period) -> Figures:
     """Build every figure family of one organisation for the period."""
     ask = Ask(org, period, app.clock.now())
     pool = _figure_pool()
-    # Each family is one aggregate, independent of the others: they run at once, each in a
+    # Each part is one aggregate, independent of the others: they run at once, each in a
     # reader of its own, so the database works on them on every core (a million cases on
-    # SQLite: 1.8 s one after the other, bench_million.py). A reader per family sees the
-    # database as of its own statements, as PostgreSQL's READ COMMITTED did anyway.
+    # SQLite: 1.8 s one after the other, bench_million.py). A reader per part sees the
+    # database as of its own statements, as PostgreSQL's READ COMMITTED did anyway: two
+    # parts of one family may count a moment apart, as two families may.
     running = {
         name: [pool.submit(_family, app, part, ask) for part in parts]
-        for name, parts in PARTS.items()
+        for name, parts in FAMILIES.items()
     }
     refusals = pool.submit(
         refusal_counts, app.reader(), org_id=org.id, since=period.since, until=period.until
@@ -395,70 +384,3 @@ def regulated_orgs(app: App, *, actor: Actor, period: Period) -> Figures:
                 }
             )
     return {"period": period.as_dict(), "items": items}
-
-
-def _case_as_regulator(session: Session, actor: Actor, case_id: str) -> CaseRef:
-    """Allow a regulator over the case's employer or agency; anyone else gets nothing."""
-    if actor.kind != "staff" or actor.role != "regulator" or actor.org_kind != "regulator":
-        raise Forbidden("This is for the regulator's inspectors.")
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound()
-    for org_id in (case.employer_org_id, case.agency_org_id):
-        org = _load_org(session, org_id) if org_id else None
-        if org is not None and org.regulator_id == actor.org_id:
-            return CaseRef(case.id, case.employer_org_id, case.agency_org_id)
-    raise NotFound()
-
-
-def case_timeline(app: App, *, actor: Actor, case_id: str) -> Figures:
-    """Return a case's events, each with its inclusion proof against the latest checkpoint."""
-    with app.reader() as uow:
-        _case_as_regulator(uow.session, actor, case_id)
-    checkpoint = checkpoints.latest_or_sign(app)
-    size = int(checkpoint.size)
-    with app.reader() as uow:
-        events = []
-        for event in events_of_case(uow.session, case_id):
-            if event.idx >= size:
-                continue  # appended after the checkpoint; the next one will include it
-            proof = ledger_queries.inclusion(uow.session, int(event.idx), size)
-            events.append(
-                {
-                    "index": int(event.idx),
-                    "type": event.type,
-                    "at": iso(event.at),
-                    "event": json.loads(event.body),
-                    "leaf_hash": proof["leaf_hash"],
-                    "inclusion_proof": proof["path"],
-                }
-            )
-    return {
-        "case_id": case_id,
-        "checkpoint": {
-            "size": size,
-            "root_hash": bytes(checkpoint.root_hash).hex(),
-            "note": checkpoint.note,
-        },
-        "events": events,
-    }
-
-
-def ledger_status(app: App, *, actor: Actor) -> Figures:
-    """Return the ledger's size and its latest signed checkpoint, for an inspector."""
-    if actor.kind != "staff" or actor.role != "regulator":
-        raise Forbidden("This is for the regulator's inspectors.")
-    with app.reader() as uow:
-        size = checkpoints.current_size(uow.session)
-        latest = checkpoints.latest(uow.session)
-    return {
-        "tree_size": size,
-        "checkpoint": None
-        if latest is None
-        else {
-            "size": int(latest.size),
-            "root_hash": bytes(latest.root_hash).hex(),
-            "created_at": iso(latest.created_at),
-        },
-        "unsigned": size - (int(latest.size) if latest is not None else 0),
-    }

@@ -158,9 +158,7 @@ def do_rewrap_all(
     if progress and late:
         progress(len(late))
     kek_ids: list[str] = getattr(keys, "kek_ids", list)()
-    retired = [
-        k for k in kek_ids if kek_version(k) < kek_version(current) and k not in in_use
-    ]
+    retired = [k for k in kek_ids if kek_version(k) < kek_version(current) and k not in in_use]
     # Record first, retire after: a crash in between leaves an old KEK in the key file,
     # which tells the next run to finish this rotation (retire it) rather than start one.
     with new_uow() as uow:

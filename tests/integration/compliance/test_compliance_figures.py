@@ -10,8 +10,9 @@ from sqlalchemy import update
 
 from factories.compliance import build_scene
 from factories.world import make_world, staff
+from fairscreen.compliance.ledger_view import case_timeline
 from fairscreen.compliance.policy import parse_period
-from fairscreen.compliance.queries import case_timeline, org_compliance, regulated_orgs
+from fairscreen.compliance.queries import org_compliance, regulated_orgs
 from fairscreen.identity.actions import do_create_org
 from fairscreen.identity.policy import SYSTEM
 from fairscreen.ledger.canonical import canonical_event_bytes
@@ -95,6 +96,7 @@ def test_another_organisations_cases_count_nowhere_in_the_figures(fs) -> None:
         assert figures["retention"]["legal_holds_in_force"] == 1
         assert figures["consent"]["cases_with_findings_without_consent"] == 1
         assert figures["findings"] == {"verified": 1, "unverified": 1, "inconclusive": 1}
+        assert (figures["consent"]["signed"], figures["consent"]["refused"]) == (4, 1)
 
 
 def test_a_period_outside_the_cases_counts_nothing(fs) -> None:
@@ -104,8 +106,16 @@ def test_a_period_outside_the_cases_counts_nothing(fs) -> None:
     assert figures["period"] == {"from": "2020-01-01", "to": "2020-12-31"}
     assert figures["cases"]["total"] == 0
     assert figures["findings"] == {"verified": 0, "unverified": 0, "inconclusive": 0}
+    assert figures["consent"] == {
+        "cases_with_findings_without_consent": 0,
+        "signed": 0,
+        "refused": 0,
+        "withdrawn": 0,
+    }
+    assert figures["erasure"]["requests"] == 0
+    assert figures["reports"]["total"] == 0
     # Overdue destructions and holds are about now, whatever the period.
-    assert figures["retention"]["destructions_overdue"] == 1
+    assert figures["retention"] == {"destructions_overdue": 1, "legal_holds_in_force": 1}
 
 
 def test_a_destruction_less_than_a_day_late_is_not_yet_overdue(fs, clock) -> None:

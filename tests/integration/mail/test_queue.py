@@ -138,9 +138,7 @@ def test_a_refused_send_is_retried_on_schedule_and_logged_without_the_address(
     assert EMAIL not in caplog.text
 
 
-def test_a_message_that_never_goes_is_given_up_after_the_last_attempt(
-    fs, mailer, clock, caplog
-):
+def test_a_message_that_never_goes_is_given_up_after_the_last_attempt(fs, mailer, clock, caplog):
     mailer.refuse = 100
     world = make_world(fs)
     with caplog.at_level(logging.ERROR, logger="fairscreen.mail"):

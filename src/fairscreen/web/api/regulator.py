@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from fairscreen.compliance import queries
+from fairscreen.compliance import ledger_view, queries
 from fairscreen.compliance.policy import parse_period
 from fairscreen.web.api.common import errors
 from fairscreen.web.deps import ActorDep, AppDep
@@ -49,4 +49,4 @@ def own_compliance(
 @router.get("/regulator/cases/{case_id}/timeline", responses=errors(401, 403, 404))
 def timeline(case_id: str, app: AppDep, actor: ActorDep) -> dict[str, Any]:
     """A case's ledger events by pseudonymous id, each with its inclusion proof."""
-    return queries.case_timeline(app, actor=actor, case_id=case_id)
+    return ledger_view.case_timeline(app, actor=actor, case_id=case_id)

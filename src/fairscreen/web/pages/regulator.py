@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from fairscreen.compliance import queries
+from fairscreen.compliance import ledger_view, queries
 from fairscreen.compliance.policy import parse_period
 from fairscreen.ledger.verify import verify_inclusion
 from fairscreen.rating.policy import load_rules
@@ -146,7 +146,7 @@ def regulator_home(request: Request, app: AppDep) -> Response:
         rt=_text(request),
         listing=listing,
         figures=None,
-        ledger=queries.ledger_status(app, actor=actor),
+        ledger=ledger_view.ledger_status(app, actor=actor),
     )
 
 
@@ -163,7 +163,7 @@ def regulator_case(case_id: str, request: Request, app: AppDep) -> Response:
     actor = optional_actor(request, app)
     if actor is None or actor.kind != "staff":
         return RedirectResponse("/login", status_code=303)
-    timeline = queries.case_timeline(app, actor=actor, case_id=case_id)
+    timeline = ledger_view.case_timeline(app, actor=actor, case_id=case_id)
     root = bytes.fromhex(timeline["checkpoint"]["root_hash"])
     size = int(timeline["checkpoint"]["size"])
     rows = [
