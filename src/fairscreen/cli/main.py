@@ -72,8 +72,9 @@ def serve(
     typer.echo(f"fairscreen on http://{host}:{port}  (API docs: /api/v1/docs)")
     from fairscreen.web.warmup import freeze_heap, warm_up
 
+    log = logging.getLogger("fairscreen")
     took = warm_up()
-    logging.getLogger("fairscreen").info(
+    log.info(
         "warmed up in %.0f ms: %s",
         sum(took.values()),
         ", ".join(f"{k} {v:.0f}" for k, v in took.items()),
@@ -82,7 +83,7 @@ def serve(
     # Before the mail thread and the scheduler start: what they hold mid-job must stay
     # collectable, and the collection before the freeze must pause nothing of theirs.
     frozen = freeze_heap()
-    logging.getLogger("fairscreen").info("%d start-up objects out of the collector's sight", frozen)
+    log.info("%d start-up objects out of the collector's sight", frozen)
     background_mail = app.send_mail_in_background()
     scheduler = None
     if app.settings.scheduler:

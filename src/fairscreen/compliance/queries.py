@@ -323,7 +323,7 @@ def figures_of(app: App, org: OrgRef, period: Period) -> Figures:
     # database as of its own statements, as PostgreSQL's READ COMMITTED did anyway: two
     # parts of one family may count a moment apart, as two families may.
     running = {
-        name: [pool.submit(_family, app, part, ask) for part in parts]
+        name: [pool.submit(_part, app, part, ask) for part in parts]
         for name, parts in FAMILIES.items()
     }
     refusals = pool.submit(
@@ -343,9 +343,9 @@ def _figure_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=4, thread_name_prefix="fairscreen-figures")
 
 
-def _family(app: App, family: Callable[[Session, Ask], Figures], ask: Ask) -> Figures:
+def _part(app: App, part: Callable[[Session, Ask], Figures], ask: Ask) -> Figures:
     with app.reader() as uow:
-        return family(uow.session, ask)
+        return part(uow.session, ask)
 
 
 def org_compliance(
