@@ -90,95 +90,91 @@ def generate(app: App, cases: int, seed: int = 7) -> dict[str, Any]:
                 session = uow.session
                 events: list[NewEvent] = []
                 rows: dict[Any, list[dict[str, Any]]] = {Case: [], ConsentRecord: [], Finding: []}
-                with app.vault(uow) as vault:
-                    for i in range(n):
-                        k = made + i
-                        at = NOW - timedelta(seconds=rng.randrange(365 * 86400))
-                        case_id = new_id("case")
-                        email = f"candidate{k}@bulk.example"
-                        vault.create_key(case_id, at)
-                        state = pick_state(rng)
-                        rows[Case].append(
+                vault = uow.vault
+                for i in range(n):
+                    k = made + i
+                    at = NOW - timedelta(seconds=rng.randrange(365 * 86400))
+                    case_id = new_id("case")
+                    email = f"candidate{k}@bulk.example"
+                    vault.create_key(case_id, at)
+                    state = pick_state(rng)
+                    rows[Case].append(
+                        {
+                            "id": case_id,
+                            "employer_org_id": world.employer,
+                            "agency_org_id": world.agency,
+                            "position_id": pos.id,
+                            "status": state,
+                            "pack": "cn",
+                            "pack_version": "bulk",
+                            "taxonomy_version": "bulk",
+                            "categories": ["identity", "education"],
+                            "candidate_name": vault.seal(case_id, "case.candidate_name", "王芳"),
+                            "candidate_email": vault.seal(case_id, "case.candidate_email", email),
+                            "candidate_email_index": vault.lookup_hash("email", email),
+                            "created_by": hr.actor.id,
+                            "created_at": at,
+                            "updated_at": at,
+                            "version": 1,
+                        }
+                    )
+                    events.append(
+                        NewEvent(
+                            "case.opened",
+                            hr.actor.ref,
+                            at,
+                            case_id,
+                            world.employer,
+                            {"status": "draft"},
+                        )
+                    )
+                    if state != "awaiting_consent":
+                        signed = at + timedelta(hours=2)
+                        rows[ConsentRecord].append(
                             {
-                                "id": case_id,
+                                "id": new_id("con"),
+                                "case_id": case_id,
+                                "decision": "signed",
+                                "document_version": "bulk",
+                                "document_sha256": "0" * 64,
+                                "document_lang": "zh-Hans",
+                                "granted_categories": ["identity", "education"],
+                                "declined_categories": [],
+                                "separate_consent": [],
+                                "scope_sha256": "0" * 64,
+                                "at": signed,
+                            }
+                        )
+                        rows[Finding].append(
+                            {
+                                "id": new_id("fnd"),
+                                "case_id": case_id,
                                 "employer_org_id": world.employer,
                                 "agency_org_id": world.agency,
-                                "position_id": pos.id,
-                                "status": state,
-                                "pack": "cn",
-                                "pack_version": "bulk",
-                                "taxonomy_version": "bulk",
-                                "categories": ["identity", "education"],
-                                "candidate_name": vault.seal(
-                                    case_id, "case.candidate_name", "王芳"
-                                ),
-                                "candidate_email": vault.seal(
-                                    case_id, "case.candidate_email", email
-                                ),
-                                "candidate_email_index": vault.lookup_hash("email", email),
-                                "created_by": hr.actor.id,
-                                "created_at": at,
-                                "updated_at": at,
-                                "version": 1,
+                                "category": "education",
+                                "claim": vault.seal(case_id, "finding.claim", "Degree, 2015"),
+                                "severity": "minor",
+                                "status": "verified",
+                                "reason_code": "authoritative_source",
+                                "rules_version": "bulk",
+                                "recorded_by": world["investigator"].actor.id,
+                                "recorded_at": signed + timedelta(days=1),
+                                "updated_at": signed + timedelta(days=1),
                             }
                         )
                         events.append(
                             NewEvent(
-                                "case.opened",
-                                hr.actor.ref,
-                                at,
+                                "consent.signed",
+                                "candidate",
+                                signed,
                                 case_id,
                                 world.employer,
-                                {"status": "draft"},
+                                {},
                             )
                         )
-                        if state != "awaiting_consent":
-                            signed = at + timedelta(hours=2)
-                            rows[ConsentRecord].append(
-                                {
-                                    "id": new_id("con"),
-                                    "case_id": case_id,
-                                    "decision": "signed",
-                                    "document_version": "bulk",
-                                    "document_sha256": "0" * 64,
-                                    "document_lang": "zh-Hans",
-                                    "granted_categories": ["identity", "education"],
-                                    "declined_categories": [],
-                                    "separate_consent": [],
-                                    "scope_sha256": "0" * 64,
-                                    "at": signed,
-                                }
-                            )
-                            rows[Finding].append(
-                                {
-                                    "id": new_id("fnd"),
-                                    "case_id": case_id,
-                                    "employer_org_id": world.employer,
-                                    "agency_org_id": world.agency,
-                                    "category": "education",
-                                    "claim": vault.seal(case_id, "finding.claim", "Degree, 2015"),
-                                    "severity": "minor",
-                                    "status": "verified",
-                                    "reason_code": "authoritative_source",
-                                    "rules_version": "bulk",
-                                    "recorded_by": world["investigator"].actor.id,
-                                    "recorded_at": signed + timedelta(days=1),
-                                    "updated_at": signed + timedelta(days=1),
-                                }
-                            )
-                            events.append(
-                                NewEvent(
-                                    "consent.signed",
-                                    "candidate",
-                                    signed,
-                                    case_id,
-                                    world.employer,
-                                    {},
-                                )
-                            )
-                        if rng.random() < 200 / cases:
-                            sample_ids.append(case_id)
-                            sample_emails.append(email)
+                    if rng.random() < 200 / cases:
+                        sample_ids.append(case_id)
+                        sample_emails.append(email)
                 session.flush()  # the data keys first, then the rows that use them
                 for model, batch in rows.items():
                     # Core inserts of the models' tables: one statement per table and batch.

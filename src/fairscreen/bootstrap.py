@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cached_property
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from fairscreen.cases.cache import CaseFileCache
+from fairscreen.compliance.actions import record_refusal
 from fairscreen.db.engine import make_engine, reader_engine
 from fairscreen.db.fastread import FastReads
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Collaborators, Links, UnitOfWork
+from fairscreen.evidence.storage import EvidenceStore, LocalEvidenceStore
 from fairscreen.identity.keycache import RecentKeys
 from fairscreen.mail.backends import (
     Mailer,
@@ -42,12 +42,14 @@ class App:
         engine: Engine | None = None,
         keys: KeyProvider | None = None,
         mailer: Mailer | None = None,
+        evidence: EvidenceStore | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.clock: Clock = clock or SystemClock()
         self._engine = engine
         self._keys = keys
         self._mailer = mailer
+        self._evidence = evidence
         self.log = logging.getLogger("fairscreen")
         # Set by the web app's lifespan on PostgreSQL (db/fastread.py); None elsewhere.
         self.fast_reads: FastReads | None = None
@@ -111,31 +113,52 @@ class App:
         """Return this process's memory of API keys it has just checked (identity/keycache.py)."""
         return RecentKeys(self.settings.api_key_cache_seconds)
 
+    @cached_property
+    def collaborators(self) -> Collaborators:
+        """Return what every transaction of this process may use besides its session."""
+        settings = self.settings
+        return Collaborators(
+            clock=self.clock,
+            keys=self.keys,
+            vault=CaseVault,
+            case_files=self.case_files,
+            recent_keys=self.recent_keys,
+            evidence=self.evidence,
+            # Late-bound: `send_mail_in_background` may replace the dispatcher after start.
+            dispatch_mail=lambda batch: self.mail_dispatcher.dispatch(batch),
+            count_refusal=lambda org_id, case_id, code: record_refusal(
+                self.uow(), org_id=org_id, case_id=case_id, code=code
+            ),
+            links=Links(
+                base_url=settings.base_url,
+                candidate_token_days=settings.candidate_token_days,
+                outbox_dir=settings.outbox_dir,
+                key_provider=settings.key_provider,
+            ),
+            log=self.log,
+        )
+
+    @cached_property
+    def evidence(self) -> EvidenceStore:
+        """Return where evidence files are kept (the data dir's folder unless injected)."""
+        return self._evidence or LocalEvidenceStore(self.settings.data_dir / "evidence")
+
     def uow(self) -> UnitOfWork:
         """Return a new unit of work (a write transaction when entered)."""
-        return UnitOfWork(self, self.session_factory)
+        return UnitOfWork(self.session_factory, self.collaborators, read_factory=self.read_factory)
 
     def reader(self) -> UnitOfWork:
         """Return a unit of work for read-only queries."""
-        return UnitOfWork(self, self.read_factory)
-
-    @contextmanager
-    def vault(self, uow: UnitOfWork) -> Iterator[CaseVault]:
-        """Yield the vault bound to an entered unit of work."""
-        vault = uow.cache.get("vault")
-        if vault is None:
-            vault = CaseVault(uow.session, self.keys)
-            uow.cache["vault"] = vault
-        yield vault
+        return UnitOfWork(self.read_factory, self.collaborators)
 
     def _seal_outbox(self, case_id: str, content: bytes) -> bytes:
-        with self.reader() as uow, self.vault(uow) as vault:
-            return vault.seal_bytes(case_id, "outbox.message", content).blob
+        with self.reader() as tx:
+            return tx.vault.seal_bytes(case_id, "outbox.message", content).blob
 
     def _open_outbox(self, case_id: str, blob: bytes) -> bytes | None:
-        with self.reader() as uow, self.vault(uow) as vault:
+        with self.reader() as tx:
             try:
-                return vault.open_bytes(case_id, "outbox.message", Sealed(blob))
+                return tx.vault.open_bytes(case_id, "outbox.message", Sealed(blob))
             except (KeyDestroyed, SealError):
                 return None
 

@@ -34,7 +34,8 @@ def test_purge_with_now_destroys_abandoned_cases_and_backup_cannot_reveal_them(t
     from fairscreen.shared.sealed import Sealed
     from fairscreen.vault.service import KeyDestroyed
 
-    with app.reader() as uow, app.vault(uow) as vault:
+    with app.reader() as uow:
+        vault = uow.vault
         try:
             vault.open(case_id, "case.candidate_name", Sealed(blob))
             raise AssertionError("a purged case opened from a backup")
@@ -55,7 +56,8 @@ def test_keys_rotate_rewraps_and_retires_the_old_key(tmp_path):
     key_file = json.loads((data_dir / "keys" / "fairscreen.key").read_text())
     assert list(key_file["keks"]) == ["k2"]
     app = _app(data_dir)
-    with app.reader() as uow, app.vault(uow) as vault:
+    with app.reader() as uow:
+        vault = uow.vault
         case = uow.session.query(Case).first()
         assert vault.open(case.id, "case.candidate_name", case.candidate_name)
     app.engine.dispose()

@@ -145,7 +145,7 @@ def build_scene(world: World) -> Scene:
     )
     _set(world, scene.held, destroy_due_at=now - timedelta(days=3))
 
-    record_refusal(app, org_id=world.employer, case_id=scene.collecting, code="out_of_scope")
-    record_refusal(app, org_id=world.employer, case_id=scene.collecting, code="out_of_scope")
-    record_refusal(app, org_id=world.employer, case_id=None, code="forbidden_category")
+    record_refusal(app.uow(), org_id=world.employer, case_id=scene.collecting, code="out_of_scope")
+    record_refusal(app.uow(), org_id=world.employer, case_id=scene.collecting, code="out_of_scope")
+    record_refusal(app.uow(), org_id=world.employer, case_id=None, code="forbidden_category")
     return scene

@@ -12,7 +12,7 @@ from fairscreen.audit.models import Demographics
 from fairscreen.audit.policy import Outcome, audit, validate_answers
 from fairscreen.cases.actions import load_case
 from fairscreen.cases.models import Case
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor
 from fairscreen.ledger.events import append_event
@@ -37,14 +37,14 @@ def do_record_demographics(
             field="consent",
         )
     clean = validate_answers(answers)
-    with uow:
-        case = load_case(uow.session, actor, actor.case_id)
-        with uow.app.vault(uow) as vault:
-            sealed = vault.seal(case.id, "audit_demographics.answers", json.dumps(clean))
-        row = uow.session.get(Demographics, case.id)
-        now = uow.app.clock.now()
+    with uow as tx:
+        case = load_case(tx.session, actor, actor.case_id)
+        vault = tx.vault
+        sealed = vault.seal(case.id, "audit_demographics.answers", json.dumps(clean))
+        row = tx.session.get(Demographics, case.id)
+        now = tx.clock.now()
         if row is None:
-            uow.session.add(
+            tx.session.add(
                 Demographics(
                     case_id=case.id, org_id=case.employer_org_id, answers=sealed, consented_at=now
                 )
@@ -52,7 +52,7 @@ def do_record_demographics(
         else:
             row.answers, row.consented_at = sealed, now
         append_event(
-            uow.session,
+            tx.session,
             type="demographics.volunteered",
             actor=actor.ref,
             at=now,
@@ -60,13 +60,13 @@ def do_record_demographics(
             org_id=case.employer_org_id,
             data={},
         )
-        uow.commit()
+        tx.commit()
 
 
-def _decisions(uow: UnitOfWork, case_ids: list[str]) -> dict[str, str]:
+def _decisions(tx: Tx, case_ids: list[str]) -> dict[str, str]:
     # Decisions are read from the ledger, where every decision is recorded with its outcome.
     out: dict[str, str] = {}
-    for case_id, body in uow.session.execute(
+    for case_id, body in tx.session.execute(
         select(LedgerEvent.case_id, LedgerEvent.body)
         .where(LedgerEvent.type == "decision.recorded", LedgerEvent.case_id.in_(case_ids))
         .order_by(LedgerEvent.idx)
@@ -81,16 +81,16 @@ def bias_audit(
     uow: UnitOfWork, *, actor: Actor, org_id: str, start: date | None, end: date | None
 ) -> dict[str, Any]:
     """Compute the publishable bias-audit summary of an organisation over a period."""
-    end = end or uow.app.clock.now().date()
+    end = end or uow.clock.now().date()
     start = start or end - timedelta(days=365)
     if start > end:
         raise ValidationFailed("'from' must not be after 'to'.", field="from")
     since = datetime.combine(start, time.min, tzinfo=UTC)
     until = datetime.combine(end, time.max, tzinfo=UTC)
-    with uow:
-        org = access_org_records(actor, uow.session.get(Org, org_id))
+    with uow as tx:
+        org = access_org_records(actor, tx.session.get(Org, org_id))
         rows = list(
-            uow.session.execute(
+            tx.session.execute(
                 select(Demographics.case_id, Demographics.answers)
                 .join(Case, Case.id == Demographics.case_id)
                 .where(
@@ -109,7 +109,7 @@ def bias_audit(
             .subquery()
         )
         ratings = dict(
-            uow.session.execute(
+            tx.session.execute(
                 select(RatingReport.case_id, RatingReport.rating).join(
                     latest,
                     (latest.c.case_id == RatingReport.case_id)
@@ -117,27 +117,27 @@ def bias_audit(
                 )
             ).all()
         )
-        decisions = _decisions(uow, case_ids)
+        decisions = _decisions(tx, case_ids)
         outcomes = []
-        with uow.app.vault(uow) as vault:
-            for case_id, sealed in rows:
-                if case_id not in ratings or sealed is None:
-                    continue  # no report yet: nothing the rating decided
-                groups = json.loads(vault.open(case_id, "audit_demographics.answers", sealed))
-                decision = decisions.get(case_id)
-                outcomes.append(
-                    Outcome(
-                        groups,
-                        ratings[case_id] in ADVERSE,
-                        None if decision is None else decision == "reject",
-                    )
+        vault = tx.vault
+        for case_id, sealed in rows:
+            if case_id not in ratings or sealed is None:
+                continue  # no report yet: nothing the rating decided
+            groups = json.loads(vault.open(case_id, "audit_demographics.answers", sealed))
+            decision = decisions.get(case_id)
+            outcomes.append(
+                Outcome(
+                    groups,
+                    ratings[case_id] in ADVERSE,
+                    None if decision is None else decision == "reject",
                 )
+            )
         rules = load_rules()
         return {
             "organisation": org.id,
             "from": start.isoformat(),
             "to": end.isoformat(),
-            "generated_at": uow.app.clock.now().isoformat(),
+            "generated_at": tx.clock.now().isoformat(),
             "rules_version": rules.version,
             "rules_sha256": rules.sha256,
             "cases": len(outcomes),

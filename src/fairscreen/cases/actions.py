@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from fairscreen.cases.models import CandidateToken, Case
 from fairscreen.cases.policy import next_status
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor, CaseRef, access_case, require_staff
 from fairscreen.ledger.events import EventValue, append_event
@@ -40,7 +40,7 @@ def load_case(session: Session, actor: Actor, case_id: str, *, for_update: bool 
 
 
 def transition(
-    uow: UnitOfWork,
+    tx: Tx,
     case: Case,
     command: str,
     *,
@@ -49,11 +49,11 @@ def transition(
 ) -> None:
     """Apply a lifecycle command to a case and append its event."""
     status, event_type = next_status(case.status, command)
-    now = uow.app.clock.now()
+    now = tx.clock.now()
     case.status = status
     case.updated_at = now
     append_event(
-        uow.session,
+        tx.session,
         type=event_type,
         actor=actor.ref,
         at=now,
@@ -96,38 +96,39 @@ def do_open_case(
     require_staff(actor, "employer", "admin")
     name = _clean_name(candidate_name)
     email = _clean_email(candidate_email)
-    with uow:
-        session = uow.session
+    with uow as tx:
+        session = tx.session
         position = session.get(Position, position_id)
         if position is None or position.org_id != actor.org_id:
             raise NotFound("There is no such position.")
+        tx.concerning(position.org_id)  # an out-of-scope request counts for the employer
         if agency_id is not None:
             agency = session.get(Org, agency_id)
             if agency is None or agency.kind != "agency":
                 raise NotFound("There is no such screening agency.")
         pack = load_pack(position.pack)
         wanted = pack.check_requested(categories, position.allowed_categories)
-        now = uow.app.clock.now()
+        now = tx.clock.now()
         case_id = new_id("case")
-        with uow.app.vault(uow) as vault:
-            vault.create_key(case_id, now)
-            case = Case(
-                id=case_id,
-                employer_org_id=position.org_id,
-                agency_org_id=agency_id,
-                position_id=position.id,
-                status="draft",
-                pack=pack.code,
-                pack_version=pack.version,
-                taxonomy_version=pack.taxonomy.version,
-                categories=list(wanted),
-                candidate_name=vault.seal(case_id, "case.candidate_name", name),
-                candidate_email=vault.seal(case_id, "case.candidate_email", email),
-                candidate_email_index=vault.lookup_hash("email", email.lower()),
-                created_by=actor.id,
-                created_at=now,
-                updated_at=now,
-            )
+        vault = tx.vault
+        vault.create_key(case_id, now)
+        case = Case(
+            id=case_id,
+            employer_org_id=position.org_id,
+            agency_org_id=agency_id,
+            position_id=position.id,
+            status="draft",
+            pack=pack.code,
+            pack_version=pack.version,
+            taxonomy_version=pack.taxonomy.version,
+            categories=list(wanted),
+            candidate_name=vault.seal(case_id, "case.candidate_name", name),
+            candidate_email=vault.seal(case_id, "case.candidate_email", email),
+            candidate_email_index=vault.lookup_hash("email", email.lower()),
+            created_by=actor.id,
+            created_at=now,
+            updated_at=now,
+        )
         session.add(case)
         append_event(
             session,
@@ -144,13 +145,13 @@ def do_open_case(
                 "categories": list(wanted),
             },
         )
-        token = _issue_token(uow, case)
-        transition(uow, case, "invite", actor=actor)
-        link = f"{uow.app.settings.base_url}/c/{token}"
+        token = _issue_token(tx, case)
+        transition(tx, case, "invite", actor=actor)
+        link = f"{tx.links.base_url}/c/{token}"
         employer = session.get(Org, case.employer_org_id)
         message = invitation_message(email, name, employer.name if employer else "", link, case_id)
-        queue_mail(uow, [message])
-        uow.commit()
+        queue_mail(tx, [message])
+        tx.commit()
         return case_id, token
 
 
@@ -172,12 +173,12 @@ def invitation_message(to: str, name: str, employer: str, link: str, case_id: st
     )
 
 
-def _issue_token(uow: UnitOfWork, case: Case) -> str:
+def _issue_token(tx: Tx, case: Case) -> str:
     token_id = new_id("ctk")
     secret = new_secret(32)
-    days = uow.app.settings.candidate_token_days
-    created = uow.app.clock.now()
-    uow.session.add(
+    days = tx.links.candidate_token_days
+    created = tx.clock.now()
+    tx.session.add(
         CandidateToken(
             id=token_id,
             case_id=case.id,
@@ -203,12 +204,12 @@ def authenticate_candidate(uow: UnitOfWork, presented: str) -> Actor:
     if not presented.startswith(CANDIDATE_TOKEN_PREFIX) or "." not in presented:
         raise Unauthenticated()
     token_id, _, secret = presented[len(CANDIDATE_TOKEN_PREFIX) :].partition(".")
-    with uow:
-        row = uow.session.get(CandidateToken, token_id)
+    with uow as tx:
+        row = tx.session.get(CandidateToken, token_id)
         if row is None or not hmac.compare_digest(row.secret_hash, secret_hash(secret)):
             raise Unauthenticated("This link is not valid.")
         if row.revoked_at is not None:
             raise Unauthenticated("This link has been revoked because the check has ended.")
-        if row.expires_at <= uow.app.clock.now():
+        if row.expires_at <= tx.clock.now():
             raise Unauthenticated("This link has expired; ask the employer for a new one.")
         return Actor(kind="candidate", id=token_id, case_id=row.case_id)

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import Session
@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
 from fairscreen.cases.policy import STATUSES
-from fairscreen.db.fastread import FastReadUnavailable
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.fastread import FastReads, FastReadUnavailable
+from fairscreen.db.uow import Collaborators, Tx, UnitOfWork
 from fairscreen.identity.policy import (
     Actor,
     CaseRef,
@@ -30,25 +30,22 @@ from fairscreen.vault.keys import WrappedKey
 from fairscreen.vault.models import VaultCaseKey
 from fairscreen.vault.service import open_with_key
 
-if TYPE_CHECKING:
-    from fairscreen.bootstrap import App
-
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def candidate_fields(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, str] | None:
+def candidate_fields(tx: Tx, actor: Actor, case: Case) -> dict[str, str] | None:
     """Open the candidate's name and e-mail for a viewer who may see them."""
     if not may_see_personal_data(actor, case_ref(case)):
         return None
     if case.candidate_name is None or case.candidate_email is None:
         return None
-    with uow.app.vault(uow) as vault:
-        return {
-            "name": vault.open(case.id, "case.candidate_name", case.candidate_name),
-            "email": vault.open(case.id, "case.candidate_email", case.candidate_email),
-        }
+    vault = tx.vault
+    return {
+        "name": vault.open(case.id, "case.candidate_name", case.candidate_name),
+        "email": vault.open(case.id, "case.candidate_email", case.candidate_email),
+    }
 
 
 def summary(case: Case) -> dict[str, Any]:
@@ -101,25 +98,25 @@ def case_file(uow: UnitOfWork, *, actor: Actor, case_id: str) -> bytes:
     first, so a file is never kept under a stamp newer than what it was built from.
     """
     require_staff(actor)
-    app = uow.app
     with uow.connection() as connection:
         row = connection.execute(_STAMP, {"case_id": case_id}).first()
     stamp = _stamp_of(actor, case_id, row)
-    cached = _open_cached(app, actor, case_id, stamp)
+    cached = _open_cached(uow.collaborators, actor, case_id, stamp)
     if cached is not None:
         return cached
-    now = app.clock.now()
-    with uow:
-        view = _build_case_view(uow, actor, case_id)
+    with uow as tx:
+        now = tx.clock.now()
+        view = _build_case_view(tx, actor, case_id)
         data = json.dumps(view, ensure_ascii=False, separators=(",", ":")).encode()
         if stamp.wrapped is not None:
-            with app.vault(uow) as vault:
-                sealed = vault.seal_bytes(case_id, CASE_FILE_FIELD, data)
-            app.case_files.put(case_id, actor, stamp.key, _valid_until(view, now), sealed)
+            sealed = tx.vault.seal_bytes(case_id, CASE_FILE_FIELD, data)
+            tx.case_files.put(case_id, actor, stamp.key, _valid_until(view, now), sealed)
     return data
 
 
-async def cached_case_file(app: App, *, actor: Actor, case_id: str) -> bytes | None:
+async def cached_case_file(
+    uow: UnitOfWork, fast_reads: FastReads | None, *, actor: Actor, case_id: str
+) -> bytes | None:
     """Return the viewer's cached case file if it is current, reading the stamp on the loop.
 
     None when the file has to be built, or when the fast read cannot answer now (no
@@ -127,13 +124,13 @@ async def cached_case_file(app: App, *, actor: Actor, case_id: str) -> bytes | N
     Refusals (`not_found`) are raised here as there.
     """
     require_staff(actor)
-    if app.fast_reads is None:
+    if fast_reads is None:
         return None
     try:
-        row = await app.fast_reads.fetchone(_STAMP, {"case_id": case_id})
+        row = await fast_reads.fetchone(_STAMP, {"case_id": case_id})
     except FastReadUnavailable:
         return None
-    return _open_cached(app, actor, case_id, _stamp_of(actor, case_id, row))
+    return _open_cached(uow.collaborators, actor, case_id, _stamp_of(actor, case_id, row))
 
 
 @dataclass(frozen=True)
@@ -152,19 +149,19 @@ def _stamp_of(actor: Actor, case_id: str, row: Any) -> _Stamp:
     return _Stamp((version, revision), kek_id, wrapped)
 
 
-def _open_cached(app: App, actor: Actor, case_id: str, stamp: _Stamp) -> bytes | None:
+def _open_cached(using: Collaborators, actor: Actor, case_id: str, stamp: _Stamp) -> bytes | None:
     if stamp.wrapped is None or stamp.kek_id is None:
         return None  # destroyed: nothing is served from a copy
-    sealed = app.case_files.get(case_id, actor, stamp.key, app.clock.now())
+    sealed = using.case_files.get(case_id, actor, stamp.key, using.clock.now())
     if sealed is None:
         return None
     wrapped = WrappedKey(stamp.kek_id, bytes(stamp.wrapped))
-    return open_with_key(app.keys, case_id, wrapped, CASE_FILE_FIELD, sealed)
+    return open_with_key(using.keys, case_id, wrapped, CASE_FILE_FIELD, sealed)
 
 
-def _build_case_view(uow: UnitOfWork, actor: Actor, case_id: str) -> dict[str, Any]:
+def _build_case_view(tx: Tx, actor: Actor, case_id: str) -> dict[str, Any]:
     # The key is held here for the view's life: the identity map only keeps it weakly.
-    case, position, _key = _load_case_file(uow.session, actor, case_id)
+    case, position, _key = _load_case_file(tx.session, actor, case_id)
     view = summary(case)
     view["position"] = (
         {
@@ -176,10 +173,10 @@ def _build_case_view(uow: UnitOfWork, actor: Actor, case_id: str) -> dict[str, A
         if position
         else None
     )
-    view["candidate"] = candidate_fields(uow, actor, case)
+    view["candidate"] = candidate_fields(tx, actor, case)
     view.update({"consent": None, "findings": [], "report": None, "disputes": []})
     for section in SECTIONS:
-        view.update(section(uow, actor, case))
+        view.update(section(tx, actor, case))
     return view
 
 
@@ -260,45 +257,45 @@ def list_cases(
         raise ValidationFailed("limit must be between 1 and 200.", field="limit")
     if offset < 0:
         raise ValidationFailed("offset must not be negative.", field="offset")
-    with uow:
+    with uow as tx:
         query = _visible_cases(actor)
         if status:
             query = query.where(Case.status == status)
-        total, capped = count_capped(uow.session, query)
-        rows = uow.session.scalars(
+        total, capped = count_capped(tx.session, query)
+        rows = tx.session.scalars(
             query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit).offset(offset)
         )
         return Page([summary(c) for c in rows], total, limit, offset, capped)
 
 
-def _consent_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
+def _consent_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:
     """Return the consent part of the case file (granted, declined, hashes)."""
     # Imported late: fairscreen.consent builds on this module.
     from fairscreen.consent.queries import consent_section
 
-    return consent_section(uow, actor, case)
+    return consent_section(tx, actor, case)
 
 
 SECTIONS.append(_consent_section)
 
 
-def _findings_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
+def _findings_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:
     """Return the findings and the latest released report of the case file."""
     # Imported late: fairscreen.rating builds on this package.
     from fairscreen.rating.queries import case_section
 
-    return case_section(uow, actor, case)
+    return case_section(tx, actor, case)
 
 
 SECTIONS.append(_findings_section)
 
 
-def _feedback_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
+def _feedback_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:
     """Return the disputes, complaints and decision of the case file."""
     # Imported late: fairscreen.feedback builds on this package.
     from fairscreen.feedback.queries import case_section
 
-    return case_section(uow, actor, case)
+    return case_section(tx, actor, case)
 
 
 SECTIONS.append(_feedback_section)
@@ -344,7 +341,7 @@ def find_cases(
     if offset < 0:
         raise ValidationFailed("offset must not be negative.", field="offset")
     q = (q or "").strip()[:200]
-    with uow:
+    with uow as tx:
         query = _visible_cases(actor).join(Position, Position.id == Case.position_id)
         if status:
             query = query.where(Case.status == status)
@@ -356,20 +353,20 @@ def find_cases(
                 func.lower(Position.title).like(like, escape="\\"),
             ]
             if "@" in q:
-                with uow.app.vault(uow) as vault:
-                    email = unicodedata.normalize("NFKC", q).lower()
-                    matches.append(Case.candidate_email_index == vault.lookup_hash("email", email))
+                vault = tx.vault
+                email = unicodedata.normalize("NFKC", q).lower()
+                matches.append(Case.candidate_email_index == vault.lookup_hash("email", email))
             query = query.where(or_(*matches))
-        total, capped = count_capped(uow.session, query)
+        total, capped = count_capped(tx.session, query)
         order = (
             (Case.created_at.asc(), Case.id.asc())
             if oldest_first
             else (Case.created_at.desc(), Case.id.desc())
         )
-        rows = list(uow.session.scalars(query.order_by(*order).limit(limit).offset(offset)))
+        rows = list(tx.session.scalars(query.order_by(*order).limit(limit).offset(offset)))
         titles = {
             p.id: p.title
-            for p in uow.session.scalars(
+            for p in tx.session.scalars(
                 select(Position).where(Position.id.in_({c.position_id for c in rows}))
             )
         }
@@ -377,9 +374,9 @@ def find_cases(
         for case in rows:
             item = summary(case)
             item["position_title"] = titles.get(case.position_id)
-            with uow.app.vault(uow) as vault:
-                readable = vault.is_readable(case.id)
-            item["candidate"] = candidate_fields(uow, actor, case) if readable else None
+            vault = tx.vault
+            readable = vault.is_readable(case.id)
+            item["candidate"] = candidate_fields(tx, actor, case) if readable else None
             items.append(item)
         return Page(items, total, limit, offset, capped)
 
@@ -390,6 +387,6 @@ def screening_agencies(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, str]]
     # Imported late: identity's models are not otherwise needed by case queries.
     from fairscreen.identity.models import Org
 
-    with uow:
-        rows = uow.session.scalars(select(Org).where(Org.kind == "agency").order_by(Org.name))
+    with uow as tx:
+        rows = tx.session.scalars(select(Org).where(Org.kind == "agency").order_by(Org.name))
         return [{"id": o.id, "name": o.name} for o in rows]

@@ -35,8 +35,8 @@ def bias(
 ) -> None:
     """Compute the bias audit of an organisation's ratings and decisions."""
     fs = make_app()
-    with fs.reader() as uow:
-        row = uow.session.get(Org, org)
+    with fs.reader() as tx:
+        row = tx.session.get(Org, org)
         if row is None:
             fail(f"not_found: no organisation {org}")
             return

@@ -36,12 +36,12 @@ def export(
     partial = file.with_name(file.name + ".partial")
     with (
         Progress(console=Console(stderr=True), transient=True, disable=as_json) as progress,
-        container.reader() as uow,
+        container.reader() as tx,
         partial.open("wb") as out,
     ):
         task = progress.add_task("exporting", total=final.size)
         summary = write_export(
-            uow.session,
+            tx.session,
             out,
             origin=origin,
             verifier_key=vkey,

@@ -6,7 +6,7 @@ No personal data: events carry ids, types and times, and the proofs are hashes.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -15,11 +15,9 @@ from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor, CaseRef
 from fairscreen.ledger import checkpoints
 from fairscreen.ledger import queries as ledger_queries
+from fairscreen.ledger.checkpoints import LedgerHost
 from fairscreen.ledger.events import events_of_case, iso
 from fairscreen.shared.errors import Forbidden, NotFound
-
-if TYPE_CHECKING:
-    from fairscreen.bootstrap import App
 
 
 def _case_as_regulator(session: Session, actor: Actor, case_id: str) -> CaseRef:
@@ -36,18 +34,18 @@ def _case_as_regulator(session: Session, actor: Actor, case_id: str) -> CaseRef:
     raise NotFound()
 
 
-def case_timeline(app: App, *, actor: Actor, case_id: str) -> dict[str, Any]:
+def case_timeline(app: LedgerHost, *, actor: Actor, case_id: str) -> dict[str, Any]:
     """Return a case's events, each with its inclusion proof against the latest checkpoint."""
-    with app.reader() as uow:
-        _case_as_regulator(uow.session, actor, case_id)
+    with app.reader() as tx:
+        _case_as_regulator(tx.session, actor, case_id)
     checkpoint = checkpoints.latest_or_sign(app)
     size = int(checkpoint.size)
-    with app.reader() as uow:
+    with app.reader() as tx:
         events = []
-        for event in events_of_case(uow.session, case_id):
+        for event in events_of_case(tx.session, case_id):
             if event.idx >= size:
                 continue  # appended after the checkpoint; the next one will include it
-            proof = ledger_queries.inclusion(uow.session, int(event.idx), size)
+            proof = ledger_queries.inclusion(tx.session, int(event.idx), size)
             events.append(
                 {
                     "index": int(event.idx),
@@ -69,13 +67,13 @@ def case_timeline(app: App, *, actor: Actor, case_id: str) -> dict[str, Any]:
     }
 
 
-def ledger_status(app: App, *, actor: Actor) -> dict[str, Any]:
+def ledger_status(app: LedgerHost, *, actor: Actor) -> dict[str, Any]:
     """Return the ledger's size and its latest signed checkpoint, for an inspector."""
     if actor.kind != "staff" or actor.role != "regulator":
         raise Forbidden("This is for the regulator's inspectors.")
-    with app.reader() as uow:
-        size = checkpoints.current_size(uow.session)
-        latest = checkpoints.latest(uow.session)
+    with app.reader() as tx:
+        size = checkpoints.current_size(tx.session)
+        latest = checkpoints.latest(tx.session)
     return {
         "tree_size": size,
         "checkpoint": None

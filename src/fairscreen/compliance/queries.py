@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from fairscreen.cases.models import Case
 from fairscreen.compliance.actions import refusal_counts
 from fairscreen.compliance.policy import DESTRUCTION_GRACE, Period
 from fairscreen.consent.models import ConsentRecord
+from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import (
     Actor,
@@ -30,9 +31,6 @@ from fairscreen.retention.models import ErasureRequest, LegalHold
 from fairscreen.shared.errors import Forbidden
 from fairscreen.verification.models import Finding
 from fairscreen.verification.policy import Status as FindingStatus
-
-if TYPE_CHECKING:
-    from fairscreen.bootstrap import App
 
 Figures = dict[str, Any]
 CONSENT_EVENTS = {
@@ -313,9 +311,9 @@ def _load_org(session: Session, org_id: str) -> OrgRef | None:
     return org_ref(org) if org is not None else None
 
 
-def figures_of(app: App, org: OrgRef, period: Period) -> Figures:
+def figures_of(uow: UnitOfWork, org: OrgRef, period: Period) -> Figures:
     """Build every figure family of one organisation for the period."""
-    ask = Ask(org, period, app.clock.now())
+    ask = Ask(org, period, uow.clock.now())
     pool = _figure_pool()
     # Each part is one aggregate, independent of the others: they run at once, each in a
     # reader of its own, so the database works on them on every core (a million cases on
@@ -323,11 +321,11 @@ def figures_of(app: App, org: OrgRef, period: Period) -> Figures:
     # database as of its own statements, as PostgreSQL's READ COMMITTED did anyway: two
     # parts of one family may count a moment apart, as two families may.
     running = {
-        name: [pool.submit(_part, app, part, ask) for part in parts]
+        name: [pool.submit(_part, uow, part, ask) for part in parts]
         for name, parts in FAMILIES.items()
     }
     refusals = pool.submit(
-        refusal_counts, app.reader(), org_id=org.id, since=period.since, until=period.until
+        refusal_counts, uow.reader(), org_id=org.id, since=period.since, until=period.until
     )
     result: Figures = {
         name: {key: value for future in futures for key, value in future.result().items()}
@@ -343,36 +341,36 @@ def _figure_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=4, thread_name_prefix="fairscreen-figures")
 
 
-def _part(app: App, part: Callable[[Session, Ask], Figures], ask: Ask) -> Figures:
-    with app.reader() as uow:
-        return part(uow.session, ask)
+def _part(uow: UnitOfWork, part: Callable[[Session, Ask], Figures], ask: Ask) -> Figures:
+    with uow.reader() as tx:
+        return part(tx.session, ask)
 
 
 def org_compliance(
-    app: App, *, actor: Actor, org_id: str, period: Period, as_regulator: bool = True
+    uow: UnitOfWork, *, actor: Actor, org_id: str, period: Period, as_regulator: bool = True
 ) -> Figures:
     """Return an organisation's figures to its regulator (or, if allowed, its own admin)."""
-    with app.reader() as uow:
-        found = _load_org(uow.session, org_id)
+    with uow.reader() as tx:
+        found = _load_org(tx.session, org_id)
     check = access_org_as_regulator if as_regulator else access_org_compliance
-    return figures_of(app, check(actor, found), period)
+    return figures_of(uow, check(actor, found), period)
 
 
-def regulated_orgs(app: App, *, actor: Actor, period: Period) -> Figures:
+def regulated_orgs(uow: UnitOfWork, *, actor: Actor, period: Period) -> Figures:
     """Return the organisations under the actor's authority, each with headline figures."""
     if actor.kind != "staff" or actor.role != "regulator" or actor.org_kind != "regulator":
         raise Forbidden("This is for the regulator's inspectors.")
-    now = app.clock.now()
+    now = uow.clock.now()
     items = []
-    with app.reader() as uow:
-        orgs = uow.session.scalars(
+    with uow.reader() as tx:
+        orgs = tx.session.scalars(
             select(Org).where(Org.regulator_id == actor.org_id).order_by(Org.name, Org.id)
         ).all()
         for org in orgs:
             ask = Ask(access_org_as_regulator(actor, org_ref(org)), period, now)
-            cases = cases_by_state(uow.session, ask)
-            gaps = consent_gaps(uow.session, ask)["cases_with_findings_without_consent"]
-            kept = retention(uow.session, ask)
+            cases = cases_by_state(tx.session, ask)
+            gaps = consent_gaps(tx.session, ask)["cases_with_findings_without_consent"]
+            kept = retention(tx.session, ask)
             items.append(
                 {
                     "id": org.id,

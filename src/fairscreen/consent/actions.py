@@ -21,7 +21,7 @@ from fairscreen.cases.queries import candidate_fields
 from fairscreen.consent.models import ConsentRecord
 from fairscreen.consent.policy import check_consent_choice, names_match
 from fairscreen.consent.queries import consent_document_for, standing_consent
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor
 from fairscreen.ledger.events import iso
 from fairscreen.matching.actions import store_identifiers
@@ -40,10 +40,10 @@ class Evidence:
     user_agent: str | None = None
 
 
-def _candidate_case(uow: UnitOfWork, actor: Actor) -> Case:
+def _candidate_case(tx: Tx, actor: Actor) -> Case:
     if actor.kind != "candidate" or actor.case_id is None:
         raise Forbidden("This is for the candidate, through the invitation link.")
-    return load_case(uow.session, actor, actor.case_id, for_update=True)
+    return load_case(tx.session, actor, actor.case_id, for_update=True)
 
 
 def _lang(lang: str | None) -> str:
@@ -54,8 +54,8 @@ def _lang(lang: str | None) -> str:
     return lang
 
 
-def _scope(uow: UnitOfWork, case: Case, granted: Sequence[str]) -> str:
-    position = uow.session.get(Position, case.position_id)
+def _scope(tx: Tx, case: Case, granted: Sequence[str]) -> str:
+    position = tx.session.get(Position, case.position_id)
     assert position is not None
     return scope_hash(load_pack(case.pack), granted, position.purpose, position.grade)
 
@@ -82,10 +82,10 @@ def do_sign_consent(
     lang = _lang(lang)
     if agree is not True:
         raise ValidationFailed("Tick 'I agree' to sign the authorisation.", field="agree")
-    with uow:
-        case = _candidate_case(uow, actor)
+    with uow as tx:
+        case = _candidate_case(tx, actor)
         next_status(case.status, "sign_consent")  # refuse early, before any work
-        fields = candidate_fields(uow, actor, case)
+        fields = candidate_fields(tx, actor, case)
         if fields is None or not names_match(full_name, fields["name"]):
             raise ValidationFailed(
                 "The name you typed does not match the name on this check; type your full "
@@ -100,35 +100,35 @@ def do_sign_consent(
             is_sensitive=pack.is_sensitive,
         )
         if identifiers:
-            store_identifiers(uow, case, identifiers)
-        doc = consent_document_for(uow, actor, case, lang)
-        scope_sha = _scope(uow, case, granted)
-        now = uow.app.clock.now()
+            store_identifiers(tx, case, identifiers)
+        doc = consent_document_for(tx, actor, case, lang)
+        scope_sha = _scope(tx, case, granted)
+        now = tx.clock.now()
         record_id = new_id("cns")
-        with uow.app.vault(uow) as vault:
-            record = ConsentRecord(
-                id=record_id,
-                case_id=case.id,
-                decision="signed",
-                document_version=doc.version,
-                document_sha256=doc.sha256,
-                document_lang=doc.lang,
-                granted_categories=granted,
-                declined_categories=declined,
-                separate_consent=separately,
-                scope_sha256=scope_sha,
-                signed_name=vault.seal(case.id, "consent_record.signed_name", full_name),
-                ip=vault.seal(case.id, "consent_record.ip", evidence.ip) if evidence.ip else None,
-                user_agent=(
-                    vault.seal(case.id, "consent_record.user_agent", evidence.user_agent)
-                    if evidence.user_agent
-                    else None
-                ),
-                at=now,
-            )
-        uow.session.add(record)
+        vault = tx.vault
+        record = ConsentRecord(
+            id=record_id,
+            case_id=case.id,
+            decision="signed",
+            document_version=doc.version,
+            document_sha256=doc.sha256,
+            document_lang=doc.lang,
+            granted_categories=granted,
+            declined_categories=declined,
+            separate_consent=separately,
+            scope_sha256=scope_sha,
+            signed_name=vault.seal(case.id, "consent_record.signed_name", full_name),
+            ip=vault.seal(case.id, "consent_record.ip", evidence.ip) if evidence.ip else None,
+            user_agent=(
+                vault.seal(case.id, "consent_record.user_agent", evidence.user_agent)
+                if evidence.user_agent
+                else None
+            ),
+            at=now,
+        )
+        tx.session.add(record)
         transition(
-            uow,
+            tx,
             case,
             "sign_consent",
             actor=actor,
@@ -144,12 +144,12 @@ def do_sign_consent(
             },
         )
         enqueue(
-            uow,
+            tx,
             org_id=case.employer_org_id,
             event_type="case.consented",
             data={"case_id": case.id, "status": case.status},
         )
-        uow.commit()
+        tx.commit()
         return {
             "status": case.status,
             "granted": granted,
@@ -163,36 +163,36 @@ def do_refuse_consent(
 ) -> dict[str, Any]:
     """Record the candidate's refusal before signing; nothing is collected, all is destroyed."""
     lang = _lang(lang)
-    with uow:
-        case = _candidate_case(uow, actor)
+    with uow as tx:
+        case = _candidate_case(tx, actor)
         next_status(case.status, "refuse_consent")
-        doc = consent_document_for(uow, actor, case, lang)
-        now = uow.app.clock.now()
+        doc = consent_document_for(tx, actor, case, lang)
+        now = tx.clock.now()
         record_id = new_id("cns")
-        with uow.app.vault(uow) as vault:
-            record = ConsentRecord(
-                id=record_id,
-                case_id=case.id,
-                decision="refused",
-                document_version=doc.version,
-                document_sha256=doc.sha256,
-                document_lang=doc.lang,
-                granted_categories=[],
-                declined_categories=list(case.categories),
-                separate_consent=[],
-                scope_sha256=_scope(uow, case, []),
-                ip=vault.seal(case.id, "consent_record.ip", evidence.ip) if evidence.ip else None,
-                user_agent=(
-                    vault.seal(case.id, "consent_record.user_agent", evidence.user_agent)
-                    if evidence.user_agent
-                    else None
-                ),
-                at=now,
-            )
-        uow.session.add(record)
+        vault = tx.vault
+        record = ConsentRecord(
+            id=record_id,
+            case_id=case.id,
+            decision="refused",
+            document_version=doc.version,
+            document_sha256=doc.sha256,
+            document_lang=doc.lang,
+            granted_categories=[],
+            declined_categories=list(case.categories),
+            separate_consent=[],
+            scope_sha256=_scope(tx, case, []),
+            ip=vault.seal(case.id, "consent_record.ip", evidence.ip) if evidence.ip else None,
+            user_agent=(
+                vault.seal(case.id, "consent_record.user_agent", evidence.user_agent)
+                if evidence.user_agent
+                else None
+            ),
+            at=now,
+        )
+        tx.session.add(record)
         _stop(case, now)
         transition(
-            uow,
+            tx,
             case,
             "refuse_consent",
             actor=actor,
@@ -203,22 +203,22 @@ def do_refuse_consent(
                 "destroy_due_at": iso(now),
             },
         )
-        uow.commit()
+        tx.commit()
         return {"status": case.status, "receipt_id": record_id, "destroy_due_at": now.isoformat()}
 
 
 def do_withdraw_consent(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
     """Withdraw consent: collection stops at once and the case's data is due for destruction."""
-    with uow:
-        case = _candidate_case(uow, actor)
+    with uow as tx:
+        case = _candidate_case(tx, actor)
         next_status(case.status, "withdraw_consent")
-        now = uow.app.clock.now()
-        record = standing_consent(uow.session, case.id)
+        now = tx.clock.now()
+        record = standing_consent(tx.session, case.id)
         if record is not None:
             record.withdrawn_at = now
         _stop(case, now)
         transition(
-            uow,
+            tx,
             case,
             "withdraw_consent",
             actor=actor,
@@ -228,10 +228,10 @@ def do_withdraw_consent(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
             },
         )
         enqueue(
-            uow,
+            tx,
             org_id=case.employer_org_id,
             event_type="case.withdrawn",
             data={"case_id": case.id, "status": case.status},
         )
-        uow.commit()
+        tx.commit()
         return {"status": case.status, "destroy_due_at": now.isoformat()}

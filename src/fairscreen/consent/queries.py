@@ -12,7 +12,7 @@ from fairscreen.cases.models import Case
 from fairscreen.cases.queries import candidate_fields
 from fairscreen.consent.document import ConsentDocument, render
 from fairscreen.consent.models import ConsentRecord
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor
 from fairscreen.scope.models import Position
@@ -20,14 +20,14 @@ from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import Forbidden
 
 
-def consent_document_for(uow: UnitOfWork, actor: Actor, case: Case, lang: str) -> ConsentDocument:
+def consent_document_for(tx: Tx, actor: Actor, case: Case, lang: str) -> ConsentDocument:
     """Render the consent document of a case (inside an entered unit of work)."""
-    session = uow.session
+    session = tx.session
     employer = session.get(Org, case.employer_org_id)
     agency = session.get(Org, case.agency_org_id) if case.agency_org_id else None
     position = session.get(Position, case.position_id)
     assert employer is not None and position is not None
-    fields = candidate_fields(uow, actor, case) or {"name": ""}
+    fields = candidate_fields(tx, actor, case) or {"name": ""}
     return render(
         pack=load_pack(case.pack),
         lang=lang,
@@ -44,11 +44,11 @@ def candidate_case(uow: UnitOfWork, *, actor: Actor, lang: str = "zh-Hans") -> d
     """Return the candidate's own case and the consent document to sign."""
     if actor.kind != "candidate" or actor.case_id is None:
         raise Forbidden()
-    with uow:
-        case = load_case(uow.session, actor, actor.case_id)
+    with uow as tx:
+        case = load_case(tx.session, actor, actor.case_id)
         pack = load_pack(case.pack)
-        doc = consent_document_for(uow, actor, case, lang)
-        employer = uow.session.get(Org, case.employer_org_id)
+        doc = consent_document_for(tx, actor, case, lang)
+        employer = tx.session.get(Org, case.employer_org_id)
         return {
             "id": case.id,
             "status": case.status,
@@ -105,9 +105,9 @@ def consent_status(record: ConsentRecord | None) -> str | None:
     return record.decision
 
 
-def consent_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:  # noqa: ARG001
+def consent_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:  # noqa: ARG001
     """Return the case file's consent part: what was granted and declined, no personal data."""
-    record = latest_consent(uow.session, case.id)
+    record = latest_consent(tx.session, case.id)
     if record is None:
         status = "withdrawn" if case.status == "withdrawn" else None
         return {"consent": {"status": status} if status else None}

@@ -39,8 +39,8 @@ def consent_receipt(uow: UnitOfWork, *, actor: Actor, lang: str = "zh-Hans") -> 
     if actor.kind != "candidate" or actor.case_id is None:
         raise Forbidden("This is for the candidate, through the invitation link.")
     lang = lang if lang in LANGS else "zh-Hans"
-    with uow:
-        session = uow.session
+    with uow as tx:
+        session = tx.session
         case = load_case(session, actor, actor.case_id)
         record = latest_consent(session, case.id)
         if record is None:

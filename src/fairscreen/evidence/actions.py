@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,28 +11,21 @@ from sqlalchemy.orm import Session
 from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
 from fairscreen.cases.policy import COLLECTING
-from fairscreen.compliance.actions import record_refusal
 from fairscreen.consent.policy import check_collection
 from fairscreen.consent.queries import granted_categories
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.evidence.models import EvidenceFile
 from fairscreen.evidence.policy import MAX_SIZE, check_size, sniff_type
-from fairscreen.evidence.storage import evidence_store
 from fairscreen.identity.policy import Actor, access_case_as_investigator
 from fairscreen.ledger.events import append_event
 from fairscreen.shared.errors import (
-    ConsentRequired,
-    ConsentWithdrawn,
     InvalidState,
     NotFound,
-    OutOfScope,
 )
 from fairscreen.shared.ids import new_id
 from fairscreen.verification.models import Finding
 
 FIELD = "evidence.file"
-# Refusals the compliance figures count, as for findings and sources.
-COUNTED_REFUSALS = (ConsentRequired, ConsentWithdrawn, OutOfScope)
 
 
 @dataclass(frozen=True)
@@ -54,22 +45,6 @@ class Uploaded:
             "size": self.size,
             "sha256": self.sha256,
         }
-
-
-@contextmanager
-def _counting_refusals(uow: UnitOfWork, refs: dict[str, str]) -> Iterator[None]:
-    # The refused transaction has rolled back; the refusal is counted in one of its own.
-    try:
-        yield
-    except COUNTED_REFUSALS as exc:
-        if "case_id" in refs:
-            try:
-                record_refusal(
-                    uow.app, org_id=refs["org_id"], case_id=refs["case_id"], code=exc.code
-                )
-            except Exception:  # noqa: BLE001 - the refusal itself must still reach the caller
-                uow.app.log.exception("could not count a refused attempt")
-        raise
 
 
 def check_collecting(session: Session, case: Case, category: str) -> None:
@@ -100,23 +75,22 @@ def do_upload_evidence(
     max_size: int = MAX_SIZE,
 ) -> Uploaded:
     """Attach a PDF, JPEG or PNG to a finding; the file is kept only sealed."""
-    refs: dict[str, str] = {}
-    with _counting_refusals(uow, refs), uow:
-        session = uow.session
+    with uow as tx:
+        session = tx.session
         finding = session.get(Finding, finding_id)
         if finding is None:
             raise NotFound()
         case = session.get(Case, finding.case_id, with_for_update=True)
         access_case_as_investigator(actor, case_ref(case) if case else None)
         assert case is not None
-        refs.update(case_id=case.id, org_id=case.employer_org_id)
+        tx.concerning(case.employer_org_id, case.id)
         check_size(len(data), max_size)
         content_type = sniff_type(data)
         check_collecting(session, case, finding.category)
-        now = uow.app.clock.now()
+        now = tx.clock.now()
         evidence_id = new_id("evd")
-        with uow.app.vault(uow) as vault:
-            blob = vault.seal_bytes(case.id, FIELD, data).blob
+        vault = tx.vault
+        blob = vault.seal_bytes(case.id, FIELD, data).blob
         stored_sha = hashlib.sha256(blob).hexdigest()
         key = f"{case.id}/{evidence_id}"
         session.add(
@@ -147,12 +121,12 @@ def do_upload_evidence(
                 "ciphertext_sha256": stored_sha,
             },
         )
-        store = evidence_store(uow.app)
+        store = tx.evidence
         # Written before the commit so a committed row always has its file; a failed
         # commit removes the (sealed, unreferenced) file again.
         store.put(key, blob)
         try:
-            uow.commit()
+            tx.commit()
         except BaseException:
             store.delete(key)
             raise

@@ -7,10 +7,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from fairscreen.bootstrap import App
+from typing import Protocol
 
 _SEGMENT = r"[A-Za-z0-9_\-]{1,64}"
 _KEY = re.compile(rf"^{_SEGMENT}(/{_SEGMENT})*$")
@@ -90,11 +87,3 @@ class LocalEvidenceStore:
         if not _PREFIX.match(prefix):
             raise ValueError(f"invalid evidence prefix {prefix!r}")
         shutil.rmtree(self.root / prefix, ignore_errors=True)
-
-
-def evidence_store(app: App) -> EvidenceStore:
-    """Return the evidence store of the app (an injected one, else the data dir's folder)."""
-    injected: EvidenceStore | None = getattr(app, "evidence_store", None)
-    if injected is not None:
-        return injected
-    return LocalEvidenceStore(app.settings.data_dir / "evidence")

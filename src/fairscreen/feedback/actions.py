@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from fairscreen.cases.actions import case_ref, transition
 from fairscreen.cases.models import Case
 from fairscreen.cases.policy import next_status
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.feedback.models import FeedbackAssessment, FeedbackDecision, FeedbackItem
 from fairscreen.feedback.notices import (
     adverse_decision_message,
@@ -44,17 +44,17 @@ ASSESSMENT_FIELDS = (
 OPEN = ("open", "in_review")
 
 
-def _employer_case(uow: UnitOfWork, actor: Actor, case_id: str) -> Case:
-    case = uow.session.get(Case, case_id, with_for_update=True)
+def _employer_case(tx: Tx, actor: Actor, case_id: str) -> Case:
+    case = tx.session.get(Case, case_id, with_for_update=True)
     access_case_as_employer(actor, case_ref(case) if case else None)
     assert case is not None
     return case
 
 
-def open_disputes(uow: UnitOfWork, case_id: str) -> int:
+def open_disputes(tx: Tx, case_id: str) -> int:
     """Count the disputes of a case that are not resolved yet."""
     return int(
-        uow.session.scalar(
+        tx.session.scalar(
             select(func.count())
             .select_from(FeedbackItem)
             .where(
@@ -67,11 +67,11 @@ def open_disputes(uow: UnitOfWork, case_id: str) -> int:
     )
 
 
-def adverse_categories(uow: UnitOfWork, finding_ids: Sequence[str]) -> frozenset[str]:
+def adverse_categories(tx: Tx, finding_ids: Sequence[str]) -> frozenset[str]:
     """Return the categories of the verified adverse findings a report rests on."""
     if not finding_ids:
         return frozenset()
-    rows = uow.session.scalars(
+    rows = tx.session.scalars(
         select(Finding.category).where(
             Finding.id.in_(list(finding_ids)),
             Finding.adverse.is_(True),
@@ -82,13 +82,13 @@ def adverse_categories(uow: UnitOfWork, finding_ids: Sequence[str]) -> frozenset
 
 
 def stale_references(
-    uow: UnitOfWork, case: Case, finding_ids: Sequence[str], now: datetime
+    tx: Tx, case: Case, finding_ids: Sequence[str], now: datetime
 ) -> tuple[str, ...]:
     """Return the verified adverse findings of a report that rest on a stale reference."""
     if not finding_ids:
         return ()
     months = int(load_pack(case.pack).settings.get("reference_reverify_months", 3))
-    adverse = uow.session.execute(
+    adverse = tx.session.execute(
         select(Finding.id, Finding.category).where(
             Finding.id.in_(list(finding_ids)),
             Finding.adverse.is_(True),
@@ -97,7 +97,7 @@ def stale_references(
     ).all()
     stale = []
     for finding_id, category in sorted(adverse):
-        sources = uow.session.scalars(select(Source).where(Source.finding_id == finding_id))
+        sources = tx.session.scalars(select(Source).where(Source.finding_id == finding_id))
         views = [
             SourceView(s.kind, s.origin_normalised, s.supports, s.retracted, as_utc(s.recorded_at))
             for s in sources
@@ -107,10 +107,10 @@ def stale_references(
     return tuple(stale)
 
 
-def has_assessment(uow: UnitOfWork, case_id: str) -> bool:
+def has_assessment(tx: Tx, case_id: str) -> bool:
     """Tell whether the employer recorded an individualized assessment for the case."""
     return (
-        uow.session.scalar(
+        tx.session.scalar(
             select(FeedbackAssessment.id).where(FeedbackAssessment.case_id == case_id).limit(1)
         )
         is not None
@@ -128,25 +128,25 @@ def do_record_decision(
     note: str | None = None,
 ) -> dict[str, Any]:
     """Record the employer's decision after the rules allow it, in the contract's order."""
-    with uow:
-        session = uow.session
-        case = _employer_case(uow, actor, case_id)
-        now = uow.app.clock.now()
-        report = latest_report(uow, case.id)
-        notice = latest_notice(uow, case.id)
+    with uow as tx:
+        session = tx.session
+        case = _employer_case(tx, actor, case_id)
+        now = tx.clock.now()
+        report = latest_report(tx, case.id)
+        notice = latest_notice(tx, case.id)
         waiting_ends_at = as_utc(notice.waiting_ends_at) if notice is not None else None
-        disputes = open_disputes(uow, case.id)
+        disputes = open_disputes(tx, case.id)
         facts = DecisionFacts(
             outcome=outcome,
             reasons=list(reasons),
             open_disputes=disputes,
             rating=report.rating if report else None,
-            adverse_categories=adverse_categories(uow, report.finding_ids if report else ()),
-            has_assessment=has_assessment(uow, case.id),
+            adverse_categories=adverse_categories(tx, report.finding_ids if report else ()),
+            has_assessment=has_assessment(tx, case.id),
             waiting_ends_at=waiting_ends_at,
             now=now,
             stale_references=stale_references(
-                uow, case, report.finding_ids if report and outcome == "reject" else (), now
+                tx, case, report.finding_ids if report and outcome == "reject" else (), now
             ),
         )
         check_decision(facts)
@@ -159,8 +159,8 @@ def do_record_decision(
         sealed_note = None
         if note:
             ensure_clean_text(note)
-            with uow.app.vault(uow) as vault:
-                sealed_note = vault.seal(case.id, "decision.note", note)
+            vault = tx.vault
+            sealed_note = vault.seal(case.id, "decision.note", note)
         session.add(
             FeedbackDecision(
                 id=decision_id,
@@ -181,7 +181,7 @@ def do_record_decision(
         policy = RetentionPolicy.from_pack(load_pack(case.pack).settings.get("retention_days", {}))
         case.destroy_due_at = policy.due_after_decision(outcome, now, employment_end)
         transition(
-            uow,
+            tx,
             case,
             "decide",
             actor=actor,
@@ -195,7 +195,7 @@ def do_record_decision(
             },
         )
         enqueue(
-            uow,
+            tx,
             org_id=case.employer_org_id,
             event_type="decision.recorded",
             data={
@@ -206,12 +206,12 @@ def do_record_decision(
             },
         )
         if outcome == "reject":
-            to = candidate_address(uow, case)
+            to = candidate_address(tx, case)
             if to is not None:
                 message = adverse_decision_message(to, case.id, list(reasons), report.version)
-                send_after_commit(uow, [message])
+                send_after_commit(tx, [message])
         due = case.destroy_due_at
-        uow.commit()
+        tx.commit()
         return {
             "id": decision_id,
             "outcome": outcome,
@@ -236,9 +236,9 @@ def do_record_assessment(
         raise ValidationFailed("Name the findings assessed.", field="finding_ids")
     for field in ASSESSMENT_FIELDS:
         ensure_clean_text(texts[field])
-    with uow:
-        session = uow.session
-        case = _employer_case(uow, actor, case_id)
+    with uow as tx:
+        session = tx.session
+        case = _employer_case(tx, actor, case_id)
         found = set(
             session.scalars(
                 select(Finding.id).where(
@@ -248,10 +248,10 @@ def do_record_assessment(
         )
         if found != set(finding_ids):
             raise NotFound("A finding named is not one of this case's.")
-        now = uow.app.clock.now()
+        now = tx.clock.now()
         doc = json.dumps({f: texts[f] for f in ASSESSMENT_FIELDS}, ensure_ascii=False)
-        with uow.app.vault(uow) as vault:
-            sealed = vault.seal(case.id, "assessment.reasoning", doc)
+        vault = tx.vault
+        sealed = vault.seal(case.id, "assessment.reasoning", doc)
         assessment_id = new_id("asm")
         session.add(
             FeedbackAssessment(
@@ -272,5 +272,5 @@ def do_record_assessment(
             org_id=case.employer_org_id,
             data={"assessment_id": assessment_id, "finding_ids": list[EventValue](sorted(found))},
         )
-        uow.commit()
+        tx.commit()
         return assessment_id

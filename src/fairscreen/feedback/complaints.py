@@ -42,13 +42,13 @@ def do_file_complaint(
             f"category must be one of {', '.join(COMPLAINT_CATEGORIES)}.", field="category"
         )
     statement = clean_text(statement, "statement")
-    with uow:
-        case = candidate_case(uow, actor)
-        now = now or uow.app.clock.now()
-        owner = assign_owner(uow, case.employer_org_id, ("employer", "admin"))
+    with uow as tx:
+        case = candidate_case(tx, actor)
+        now = now or tx.clock.now()
+        owner = assign_owner(tx, case.employer_org_id, ("employer", "admin"))
         days = int(load_pack(case.pack).settings.get("complaint_due_business_days", 10))
         item = new_item(
-            uow,
+            tx,
             case,
             kind="complaint",
             owner=owner,
@@ -57,8 +57,8 @@ def do_file_complaint(
             now=now,
             category=category,
         )
-        answer = opened(uow, case, item, owner, actor)
-        uow.commit()
+        answer = opened(tx, case, item, owner, actor)
+        tx.commit()
         return answer
 
 
@@ -68,22 +68,22 @@ def do_answer_complaint(
     """Answer a complaint; it is resolved and the candidate is told."""
     answer = clean_text(answer, "answer")
     ensure_clean_text(answer)
-    with one_winner(), uow:
-        item = item_for_update(uow, "complaint", complaint_id)
+    with one_winner(), uow as tx:
+        item = item_for_update(tx, "complaint", complaint_id)
         require_owner_org(actor, item, "employer", "admin")
         if item.status not in OPEN:
             raise InvalidState("This complaint is already answered.", status=item.status)
-        case = uow.session.get(Case, item.case_id)
+        case = tx.session.get(Case, item.case_id)
         assert case is not None
-        now = uow.app.clock.now()
-        with uow.app.vault(uow) as vault:
-            item.answer = vault.seal(case.id, "complaint.answer", answer)
+        now = tx.clock.now()
+        vault = tx.vault
+        item.answer = vault.seal(case.id, "complaint.answer", answer)
         item.status = "resolved"
         item.outcome = "answered"
         item.closed_at = now
         item.closed_by = actor.id
         append_event(
-            uow.session,
+            tx.session,
             type="complaint.answered",
             actor=actor.ref,
             at=now,
@@ -91,7 +91,7 @@ def do_answer_complaint(
             org_id=case.employer_org_id,
             data={"complaint_id": item.id},
         )
-        to = candidate_address(uow, case)
+        to = candidate_address(tx, case)
         if to is not None:
             body = (
                 f"您的投诉 {item.id} 已答复，请通过邀请链接查看，并告诉我们您是否满意。\n"
@@ -99,10 +99,10 @@ def do_answer_complaint(
                 f"invitation link and tell us whether you are satisfied.\n"
             )
             send_after_commit(
-                uow, [staff_message(to, "投诉答复 / Complaint answered", body, case.id)]
+                tx, [staff_message(to, "投诉答复 / Complaint answered", body, case.id)]
             )
-        uow.session.flush()
-        uow.commit()
+        tx.session.flush()
+        tx.commit()
         return {"id": item.id, "status": "resolved"}
 
 
@@ -119,23 +119,23 @@ def do_rate_satisfaction(
     if not 1 <= score <= 5:
         raise ValidationFailed("score must be 1 to 5.", field="score")
     comment = clean_text(comment, "comment", required=False)
-    with one_winner(), uow:
-        case = candidate_case(uow, actor)
-        item = item_for_update(uow, kind, item_id)
+    with one_winner(), uow as tx:
+        case = candidate_case(tx, actor)
+        item = item_for_update(tx, kind, item_id)
         if item.case_id != case.id:
             raise NotFound(f"There is no such {kind}.")
         if item.status != "resolved":
             raise InvalidState(f"Rate the {kind} once it is closed.", status=item.status)
         if item.satisfaction_score is not None:
             raise InvalidState("You have already answered.", status=item.status)
-        now = uow.app.clock.now()
+        now = tx.clock.now()
         item.satisfaction_score = score
         item.satisfied_at = now
         if comment:
-            with uow.app.vault(uow) as vault:
-                item.satisfaction_comment = vault.seal(case.id, f"{kind}.satisfaction", comment)
+            vault = tx.vault
+            item.satisfaction_comment = vault.seal(case.id, f"{kind}.satisfaction", comment)
         append_event(
-            uow.session,
+            tx.session,
             type=f"{kind}.satisfaction_recorded",
             actor=actor.ref,
             at=now,
@@ -143,6 +143,6 @@ def do_rate_satisfaction(
             org_id=case.employer_org_id,
             data={f"{kind}_id": item.id, "score": score},
         )
-        uow.session.flush()
-        uow.commit()
+        tx.session.flush()
+        tx.commit()
         return {"id": item.id, "score": score}

@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.feedback.models import FeedbackItem
 from fairscreen.feedback.notices import (
     calendar_for,
@@ -64,17 +64,17 @@ def clean_text(value: str | None, field: str, *, required: bool = True) -> str:
     return value
 
 
-def candidate_case(uow: UnitOfWork, actor: Actor) -> Case:
+def candidate_case(tx: Tx, actor: Actor) -> Case:
     if actor.kind != "candidate" or actor.case_id is None:
         raise Forbidden("This is for the candidate, through the invitation link.")
-    case = uow.session.get(Case, actor.case_id, with_for_update=True)
+    case = tx.session.get(Case, actor.case_id, with_for_update=True)
     if case is None or case.status == "destroyed":
         raise NotFound()
     return case
 
 
-def _open_counts(uow: UnitOfWork, owners: list[str]) -> dict[str, int]:
-    rows = uow.session.execute(
+def _open_counts(tx: Tx, owners: list[str]) -> dict[str, int]:
+    rows = tx.session.execute(
         select(FeedbackItem.owner_id, func.count())
         .where(FeedbackItem.owner_id.in_(owners), FeedbackItem.status.in_(OPEN))
         .group_by(FeedbackItem.owner_id)
@@ -83,29 +83,27 @@ def _open_counts(uow: UnitOfWork, owners: list[str]) -> dict[str, int]:
 
 
 def assign_owner(
-    uow: UnitOfWork, org_id: str, roles: tuple[str, ...], *, not_user: str | None = None
+    tx: Tx, org_id: str, roles: tuple[str, ...], *, not_user: str | None = None
 ) -> User:
     """Give the item to the least-loaded active user of the roles (other than `not_user`)."""
     users = [
         user
-        for user in uow.session.scalars(
+        for user in tx.session.scalars(
             select(User).where(User.org_id == org_id, User.role.in_(roles), User.active.is_(True))
         )
         if user.id != not_user
     ]
     if not users:
         raise InvalidState("Nobody in the organisation can take this on; ask its admin.")
-    owner_id = pick_owner([u.id for u in users], _open_counts(uow, [u.id for u in users]))
+    owner_id = pick_owner([u.id for u in users], _open_counts(tx, [u.id for u in users]))
     return next(u for u in users if u.id == owner_id)
 
 
-def opened(
-    uow: UnitOfWork, case: Case, item: FeedbackItem, owner: User, actor: Actor
-) -> dict[str, Any]:
+def opened(tx: Tx, case: Case, item: FeedbackItem, owner: User, actor: Actor) -> dict[str, Any]:
     """Store a new item, log it, and tell its owner; return the candidate's answer."""
-    uow.session.add(item)
+    tx.session.add(item)
     append_event(
-        uow.session,
+        tx.session,
         type=f"{item.kind}.opened",
         actor=actor.ref,
         at=item.opened_at,
@@ -125,7 +123,7 @@ def opened(
         f"请于 {item.due_at.isoformat()} 前办结。\n"
     )
     subject = f"New {item.kind} / 新{KIND_NAMES_ZH[item.kind]} ({item.id})"
-    send_after_commit(uow, [staff_message(owner.email, subject, body, case.id)])
+    send_after_commit(tx, [staff_message(owner.email, subject, body, case.id)])
     return {
         "id": item.id,
         "status": item.status,
@@ -137,7 +135,7 @@ def opened(
 
 
 def new_item(
-    uow: UnitOfWork,
+    tx: Tx,
     case: Case,
     *,
     kind: str,
@@ -149,9 +147,9 @@ def new_item(
     category: str | None = None,
 ) -> FeedbackItem:
     deadline = calendar_for(case).add_working_days(now, days)
-    with uow.app.vault(uow) as vault:
-        # The candidate's own words: sealed, never screened (it would silence them).
-        sealed = vault.seal(case.id, f"{kind}.statement", statement)
+    vault = tx.vault
+    # The candidate's own words: sealed, never screened (it would silence them).
+    sealed = vault.seal(case.id, f"{kind}.statement", statement)
     return FeedbackItem(
         id=new_id(ID_PREFIX[kind]),
         kind=kind,
@@ -179,19 +177,19 @@ def do_file_dispute(
 ) -> dict[str, Any]:
     """File the candidate's dispute of the report; an owner and a due date at once."""
     statement = clean_text(statement, "statement")
-    with uow:
-        case = candidate_case(uow, actor)
+    with uow as tx:
+        case = candidate_case(tx, actor)
         if case.status not in DISPUTABLE:
             raise InvalidState("There is no released report to dispute.", status=case.status)
         if finding_id is not None:
-            finding = uow.session.get(Finding, finding_id)
+            finding = tx.session.get(Finding, finding_id)
             if finding is None or finding.case_id != case.id:
                 raise NotFound("There is no such finding in your report.")
-        now = now or uow.app.clock.now()
-        owner = assign_owner(uow, case.agency_org_id or case.employer_org_id, ("investigator",))
+        now = now or tx.clock.now()
+        owner = assign_owner(tx, case.agency_org_id or case.employer_org_id, ("investigator",))
         days = int(load_pack(case.pack).settings.get("dispute_due_business_days", 15))
         item = new_item(
-            uow,
+            tx,
             case,
             kind="dispute",
             owner=owner,
@@ -200,9 +198,9 @@ def do_file_dispute(
             now=now,
             finding_id=finding_id,
         )
-        answer = opened(uow, case, item, owner, actor)
+        answer = opened(tx, case, item, owner, actor)
         enqueue(
-            uow,
+            tx,
             org_id=case.employer_org_id,
             event_type="dispute.opened",
             data={
@@ -212,12 +210,12 @@ def do_file_dispute(
                 "due_at": item.due_at.isoformat(),
             },
         )
-        uow.commit()
+        tx.commit()
         return answer
 
 
-def item_for_update(uow: UnitOfWork, kind: str, item_id: str) -> FeedbackItem:
-    item = uow.session.get(FeedbackItem, item_id, with_for_update=True)
+def item_for_update(tx: Tx, kind: str, item_id: str) -> FeedbackItem:
+    item = tx.session.get(FeedbackItem, item_id, with_for_update=True)
     if item is None or item.kind != kind:
         raise NotFound(f"There is no such {kind}.")
     return item
@@ -244,16 +242,16 @@ def one_winner() -> Iterator[None]:
 
 def do_start_dispute(uow: UnitOfWork, *, actor: Actor, dispute_id: str) -> dict[str, Any]:
     """Take a dispute into review."""
-    with one_winner(), uow:
-        item = item_for_update(uow, "dispute", dispute_id)
+    with one_winner(), uow as tx:
+        item = item_for_update(tx, "dispute", dispute_id)
         require_owner_org(actor, item, "investigator", "admin")
         if item.status != "open":
             raise InvalidState("Only an open dispute can be taken into review.", status=item.status)
-        now = uow.app.clock.now()
+        now = tx.clock.now()
         item.status = "in_review"
         item.started_at = now
         append_event(
-            uow.session,
+            tx.session,
             type="dispute.review_started",
             actor=actor.ref,
             at=now,
@@ -261,17 +259,17 @@ def do_start_dispute(uow: UnitOfWork, *, actor: Actor, dispute_id: str) -> dict[
             org_id=item.employer_org_id,
             data={"dispute_id": item.id},
         )
-        uow.session.flush()
-        uow.commit()
+        tx.session.flush()
+        tx.commit()
         return {"id": item.id, "status": item.status}
 
 
-def _remove_finding(uow: UnitOfWork, finding: Finding) -> None:
+def _remove_finding(tx: Tx, finding: Finding) -> None:
     # Every source retracted: the finding is unverified and leaves the report and rating.
-    for source in uow.session.scalars(select(Source).where(Source.finding_id == finding.id)):
+    for source in tx.session.scalars(select(Source).where(Source.finding_id == finding.id)):
         source.retracted = True
-    uow.session.flush()
-    recompute(uow, finding)
+    tx.session.flush()
+    recompute(tx, finding)
 
 
 def do_resolve_dispute(
@@ -291,29 +289,29 @@ def do_resolve_dispute(
     if outcome == "corrected":
         claim = clean_text(claim, "claim")
         ensure_clean_text(claim)
-    with one_winner(), uow:
-        session = uow.session
-        item = item_for_update(uow, "dispute", dispute_id)
+    with one_winner(), uow as tx:
+        session = tx.session
+        item = item_for_update(tx, "dispute", dispute_id)
         case = session.get(Case, item.case_id, with_for_update=True)
         assert case is not None
         access_case_as_investigator(actor, case_ref(case))
         require_owner_org(actor, item, "investigator")
         if item.status not in OPEN:
             raise InvalidState("This dispute is already resolved.", status=item.status)
-        now = uow.app.clock.now()
+        now = tx.clock.now()
         finding = session.get(Finding, item.finding_id) if item.finding_id else None
         if outcome in ("corrected", "removed") and finding is None:
             raise ValidationFailed(
                 "Only a dispute about a finding can correct or remove it.", field="outcome"
             )
-        with uow.app.vault(uow) as vault:
-            item.answer = vault.seal(case.id, "dispute.note", note)
-            if outcome == "corrected" and finding is not None and claim:
-                finding.claim = vault.seal(case.id, "finding.claim", claim)
+        vault = tx.vault
+        item.answer = vault.seal(case.id, "dispute.note", note)
+        if outcome == "corrected" and finding is not None and claim:
+            finding.claim = vault.seal(case.id, "finding.claim", claim)
         if outcome == "removed" and finding is not None:
-            _remove_finding(uow, finding)
+            _remove_finding(tx, finding)
         elif outcome == "corrected" and finding is not None:
-            recompute(uow, finding)
+            recompute(tx, finding)
         item.status = "resolved"
         item.outcome = outcome
         item.closed_at = now
@@ -324,7 +322,7 @@ def do_resolve_dispute(
             # Imported late: rating releases through feedback's notice hook.
             from fairscreen.rating.actions import release_in
 
-            report_version = release_in(uow, actor=actor, case=case, revise=True).version
+            report_version = release_in(tx, actor=actor, case=case, revise=True).version
         item.report_version = report_version
         append_event(
             session,
@@ -341,7 +339,7 @@ def do_resolve_dispute(
             },
         )
         enqueue(
-            uow,
+            tx,
             org_id=case.employer_org_id,
             event_type="dispute.resolved",
             data={
@@ -352,7 +350,7 @@ def do_resolve_dispute(
                 "report_version": report_version,
             },
         )
-        to = candidate_address(uow, case)
+        to = candidate_address(tx, case)
         if to is not None:
             body = (
                 f"您的异议 {item.id} 已处理，结果：{outcome}。"
@@ -361,10 +359,10 @@ def do_resolve_dispute(
                 f"link and tell us whether you are satisfied.\n"
             )
             send_after_commit(
-                uow, [staff_message(to, "异议处理结果 / Dispute resolved", body, case.id)]
+                tx, [staff_message(to, "异议处理结果 / Dispute resolved", body, case.id)]
             )
         session.flush()
-        uow.commit()
+        tx.commit()
         answer: dict[str, Any] = {"id": item.id, "status": "resolved", "outcome": outcome}
         if report_version is not None:
             answer["report_version"] = report_version

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from fairscreen.cases.models import Case
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx
 from fairscreen.feedback.models import FeedbackNotice
 from fairscreen.feedback.policy import ADVERSE_LEVELS, load_reasons, waiting_days
 from fairscreen.identity.models import User
@@ -33,9 +33,9 @@ def calendar_for(case: Case) -> Any:
     return load_calendar(str(load_pack(case.pack).settings.get("calendar", "cn")))
 
 
-def staff_addresses(uow: UnitOfWork, org_id: str, roles: Iterable[str]) -> list[str]:
+def staff_addresses(tx: Tx, org_id: str, roles: Iterable[str]) -> list[str]:
     """Return the work addresses of an organisation's active users holding one of `roles`."""
-    rows = uow.session.scalars(
+    rows = tx.session.scalars(
         select(User.email)
         .where(User.org_id == org_id, User.role.in_(list(roles)), User.active.is_(True))
         .order_by(User.id)
@@ -43,32 +43,32 @@ def staff_addresses(uow: UnitOfWork, org_id: str, roles: Iterable[str]) -> list[
     return list(rows)
 
 
-def user_address(uow: UnitOfWork, user_id: str) -> str | None:
+def user_address(tx: Tx, user_id: str) -> str | None:
     """Return one staff user's work address."""
-    user = uow.session.get(User, user_id)
+    user = tx.session.get(User, user_id)
     return user.email if user is not None and user.active else None
 
 
-def candidate_address(uow: UnitOfWork, case: Case) -> str | None:
+def candidate_address(tx: Tx, case: Case) -> str | None:
     """Open the candidate's address (inside the transaction) to write to them."""
     if case.candidate_email is None:
         return None
-    with uow.app.vault(uow) as vault:
-        if not vault.is_readable(case.id):
-            return None
-        return vault.open(case.id, "case.candidate_email", case.candidate_email)
+    vault = tx.vault
+    if not vault.is_readable(case.id):
+        return None
+    return vault.open(case.id, "case.candidate_email", case.candidate_email)
 
 
-def send_after_commit(uow: UnitOfWork, messages: Sequence[Message]) -> None:
+def send_after_commit(tx: Tx, messages: Sequence[Message]) -> None:
     """Queue messages in the transaction; they go out once it has committed."""
-    queue_mail(uow, messages)
+    queue_mail(tx, messages)
 
 
 def _to_all(addresses: Iterable[str], subject: str, body: str, case_id: str) -> list[Message]:
     return [Message(to=a, subject=subject, body=body, case_id=case_id) for a in addresses]
 
 
-def on_report_released(uow: UnitOfWork, *, case: Case, report: RatingReport) -> FeedbackNotice:
+def on_report_released(tx: Tx, *, case: Case, report: RatingReport) -> FeedbackNotice:
     """Record the notice a release gives, then tell the candidate and the employer together."""
     now = report.released_at
     pack = load_pack(case.pack)
@@ -83,11 +83,11 @@ def on_report_released(uow: UnitOfWork, *, case: Case, report: RatingReport) -> 
         waiting_ends_at=deadline.at,
         provisional=deadline.provisional,
     )
-    uow.session.add(notice)
+    tx.session.add(notice)
     adverse = report.rating in ADVERSE_LEVELS
     ends = deadline.at.isoformat()
     messages: list[Message] = []
-    to = candidate_address(uow, case)
+    to = candidate_address(tx, case)
     if to is not None:
         pre = (
             "本报告含有不利信息，这是雇主作出不利决定前的事先通知。\n"
@@ -124,9 +124,9 @@ def on_report_released(uow: UnitOfWork, *, case: Case, report: RatingReport) -> 
         )
     subject = f"报告已发布 / Report released ({case.id}, v{report.version})"
     messages += _to_all(
-        staff_addresses(uow, case.employer_org_id, ("employer", "admin")), subject, body, case.id
+        staff_addresses(tx, case.employer_org_id, ("employer", "admin")), subject, body, case.id
     )
-    send_after_commit(uow, messages)
+    send_after_commit(tx, messages)
     data: dict[str, Any] = {
         "case_id": case.id,
         "report_id": report.id,
@@ -135,10 +135,10 @@ def on_report_released(uow: UnitOfWork, *, case: Case, report: RatingReport) -> 
         "waiting_ends_at": ends,
     }
     if report.version == 1:
-        enqueue(uow, org_id=case.employer_org_id, event_type="report.released", data=data)
+        enqueue(tx, org_id=case.employer_org_id, event_type="report.released", data=data)
     else:
         data["changes"] = changes
-        enqueue(uow, org_id=case.employer_org_id, event_type="report.updated", data=data)
+        enqueue(tx, org_id=case.employer_org_id, event_type="report.updated", data=data)
     return notice
 
 
@@ -172,9 +172,9 @@ def staff_message(to: str, subject: str, body: str, case_id: str | None = None) 
     return Message(to=to, subject=subject, body=body, case_id=case_id)
 
 
-def latest_notice(uow: UnitOfWork, case_id: str) -> FeedbackNotice | None:
+def latest_notice(tx: Tx, case_id: str) -> FeedbackNotice | None:
     """Return the notice of the newest released report version."""
-    return uow.session.scalar(
+    return tx.session.scalar(
         select(FeedbackNotice)
         .where(FeedbackNotice.case_id == case_id)
         .order_by(FeedbackNotice.report_version.desc())
@@ -182,9 +182,9 @@ def latest_notice(uow: UnitOfWork, case_id: str) -> FeedbackNotice | None:
     )
 
 
-def first_notice_at(uow: UnitOfWork, case_id: str) -> datetime | None:
+def first_notice_at(tx: Tx, case_id: str) -> datetime | None:
     """Return when the first report reached the candidate."""
-    return uow.session.scalar(
+    return tx.session.scalar(
         select(FeedbackNotice.released_at)
         .where(FeedbackNotice.case_id == case_id)
         .order_by(FeedbackNotice.report_version)

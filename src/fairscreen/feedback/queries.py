@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from fairscreen.cases.actions import case_ref, load_case
 from fairscreen.cases.models import Case
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.feedback.models import FeedbackDecision, FeedbackItem, FeedbackNotice
 from fairscreen.feedback.policy import ADVERSE_LEVELS, load_reasons
 from fairscreen.identity.models import User
@@ -92,18 +92,18 @@ def candidate_items(uow: UnitOfWork, *, actor: Actor, kind: str) -> list[dict[st
     """Return the candidate's own disputes or complaints, with owner and due date."""
     if actor.kind != "candidate" or actor.case_id is None:
         raise Forbidden("This is for the candidate, through the invitation link.")
-    with uow:
-        case = uow.session.get(Case, actor.case_id)
+    with uow as tx:
+        case = tx.session.get(Case, actor.case_id)
         items = list(
-            uow.session.scalars(
+            tx.session.scalars(
                 select(FeedbackItem)
                 .where(FeedbackItem.case_id == actor.case_id, FeedbackItem.kind == kind)
                 .order_by(FeedbackItem.opened_at, FeedbackItem.id)
             )
         )
-        names = _owner_names(uow.session, items)
-        open_ = Opener(uow, actor, case) if case is not None else None
-        now = uow.app.clock.now()
+        names = _owner_names(tx.session, items)
+        open_ = Opener(tx, actor, case) if case is not None else None
+        now = tx.clock.now()
         return [item_view(i, names.get(i.owner_id), now, open_) for i in items]
 
 
@@ -114,15 +114,15 @@ def staff_items(
     require_staff(actor, "admin", "employer", "investigator")
     if status is not None and status not in STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(STATUSES)}.", field="status")
-    with uow:
+    with uow as tx:
         query = select(FeedbackItem).where(
             FeedbackItem.kind == kind, FeedbackItem.owner_org_id == actor.org_id
         )
         if status:
             query = query.where(FeedbackItem.status == status)
-        items = list(uow.session.scalars(query))
-        names = _owner_names(uow.session, items)
-        now = uow.app.clock.now()
+        items = list(tx.session.scalars(query))
+        names = _owner_names(tx.session, items)
+        now = tx.clock.now()
         views = [item_view(i, names.get(i.owner_id), now) for i in items]
         views.sort(key=lambda v: (not v["overdue"], v["status"] == "resolved", v["due_at"]))
         return views
@@ -141,9 +141,9 @@ def decision_view(row: FeedbackDecision) -> dict[str, Any]:
     }
 
 
-def case_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
+def case_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:
     """Return the disputes, complaints, waiting period and decision of a case file."""
-    session = uow.session
+    session = tx.session
     items = list(
         session.scalars(
             select(FeedbackItem)
@@ -152,8 +152,8 @@ def case_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
         )
     )
     names = _owner_names(session, items)
-    now = uow.app.clock.now()
-    open_ = Opener(uow, actor, case) if may_see_personal_data(actor, case_ref(case)) else None
+    now = tx.clock.now()
+    open_ = Opener(tx, actor, case) if may_see_personal_data(actor, case_ref(case)) else None
     # The decision (one per case, if taken) and the latest notice's waiting end in one
     # statement, anchored on the case's own row so that either may be missing.
     waiting_ends = (
@@ -259,9 +259,9 @@ def case_notices(uow: UnitOfWork, *, actor: Actor, case_id: str) -> list[dict[st
     a waiting period; an adverse decision told the candidate its reasons.
     """
     require_staff(actor)
-    with uow:
-        case = load_case(uow.session, actor, case_id)
-        rows = uow.session.scalars(
+    with uow as tx:
+        case = load_case(tx.session, actor, case_id)
+        rows = tx.session.scalars(
             select(FeedbackNotice)
             .where(FeedbackNotice.case_id == case.id)
             .order_by(FeedbackNotice.report_version)
@@ -279,7 +279,7 @@ def case_notices(uow: UnitOfWork, *, actor: Actor, case_id: str) -> list[dict[st
             }
             for n in rows
         ]
-        decision = uow.session.scalar(
+        decision = tx.session.scalar(
             select(FeedbackDecision).where(FeedbackDecision.case_id == case.id)
         )
         if decision is not None and decision.outcome == "reject":
@@ -305,22 +305,22 @@ def desk_item(uow: UnitOfWork, *, actor: Actor, kind: str, item_id: str) -> dict
     answers reads what the candidate disputes.
     """
     require_staff(actor, "admin", "employer", "investigator")
-    with uow:
-        item = uow.session.get(FeedbackItem, item_id)
+    with uow as tx:
+        item = tx.session.get(FeedbackItem, item_id)
         if item is None or item.kind != kind:
             raise NotFound(f"There is no such {kind}.")
         if actor.org_id not in (item.owner_org_id, item.employer_org_id):
             raise NotFound(f"There is no such {kind}.")
-        case = uow.session.get(Case, item.case_id)
+        case = tx.session.get(Case, item.case_id)
         if case is None:
             raise NotFound(f"There is no such {kind}.")
-        open_ = Opener(uow, actor, case)
-        names = _owner_names(uow.session, [item])
-        view = item_view(item, names.get(item.owner_id), uow.app.clock.now(), open_)
+        open_ = Opener(tx, actor, case)
+        names = _owner_names(tx.session, [item])
+        view = item_view(item, names.get(item.owner_id), tx.clock.now(), open_)
         view["case_status"] = case.status
         view["finding"] = None
         if item.finding_id:
-            finding = uow.session.get(Finding, item.finding_id)
+            finding = tx.session.get(Finding, item.finding_id)
             if finding is not None:
                 view["finding"] = {
                     "id": finding.id,
@@ -336,8 +336,8 @@ def candidate_decision(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any] | Non
     """Return the employer's decision on the candidate's own case (no staff names), or None."""
     if actor.kind != "candidate" or actor.case_id is None:
         raise Forbidden("This is for the candidate, through the invitation link.")
-    with uow:
-        row = uow.session.scalar(
+    with uow as tx:
+        row = tx.session.scalar(
             select(FeedbackDecision).where(FeedbackDecision.case_id == actor.case_id)
         )
         if row is None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from fairscreen.cases.models import Case
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.feedback.models import FeedbackItem
 from fairscreen.feedback.notices import (
     calendar_for,
@@ -25,9 +25,9 @@ OPEN = ("open", "in_review")
 REMIND_BUSINESS_DAYS = 2
 
 
-def _pending(uow: UnitOfWork) -> list[str]:
+def _pending(tx: Tx) -> list[str]:
     return list(
-        uow.session.scalars(
+        tx.session.scalars(
             select(FeedbackItem.id)
             .where(
                 FeedbackItem.status.in_(OPEN),
@@ -40,11 +40,11 @@ def _pending(uow: UnitOfWork) -> list[str]:
 
 def _handle(uow: UnitOfWork, item_id: str, now: datetime) -> str | None:
     """Remind or escalate one item in its own transaction; return what was done."""
-    with uow:
-        item = uow.session.get(FeedbackItem, item_id, with_for_update=True)
+    with uow as tx:
+        item = tx.session.get(FeedbackItem, item_id, with_for_update=True)
         if item is None or item.status not in OPEN:
             return None
-        case = uow.session.get(Case, item.case_id)
+        case = tx.session.get(Case, item.case_id)
         if case is None:
             return None
         due = as_utc(item.due_at)
@@ -52,7 +52,7 @@ def _handle(uow: UnitOfWork, item_id: str, now: datetime) -> str | None:
         if item.escalated_at is None and now >= due:
             item.escalated_at = now
             done = "escalated"
-            to = staff_addresses(uow, item.owner_org_id, ("admin",))
+            to = staff_addresses(tx, item.owner_org_id, ("admin",))
             subject = f"Overdue {item.kind} / 逾期未办结 ({item.id})"
             body = (
                 f"{item.kind} {item.id} on case {item.case_id} was due {due.isoformat()} and is "
@@ -64,14 +64,14 @@ def _handle(uow: UnitOfWork, item_id: str, now: datetime) -> str | None:
                 return None
             item.reminded_at = now
             done = "reminded"
-            owner = user_address(uow, item.owner_id)
+            owner = user_address(tx, item.owner_id)
             to = [owner] if owner else []
             subject = f"Due soon: {item.kind} / 即将到期 ({item.id})"
             body = f"{item.kind} {item.id} on case {item.case_id} is due {due.isoformat()}.\n"
         else:
             return None
         append_event(
-            uow.session,
+            tx.session,
             type=f"{item.kind}.{done}",
             actor=SYSTEM.ref,
             at=now,
@@ -79,9 +79,9 @@ def _handle(uow: UnitOfWork, item_id: str, now: datetime) -> str | None:
             org_id=item.employer_org_id,
             data={f"{item.kind}_id": item.id},
         )
-        send_after_commit(uow, [staff_message(a, subject, body, item.case_id) for a in to])
-        uow.session.flush()
-        uow.commit()
+        send_after_commit(tx, [staff_message(a, subject, body, item.case_id) for a in to])
+        tx.session.flush()
+        tx.commit()
         return done
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from fairscreen.cases.models import Case
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.feedback.desk import (
     assign_owner,
     candidate_case,
@@ -39,36 +39,36 @@ REVIEW_OUTCOMES = ("upheld", "reversed")
 STAFF_ROLES = ("employer", "admin")
 
 
-def _decision(uow: UnitOfWork, case_id: str) -> FeedbackDecision | None:
-    return uow.session.scalar(select(FeedbackDecision).where(FeedbackDecision.case_id == case_id))
+def _decision(tx: Tx, case_id: str) -> FeedbackDecision | None:
+    return tx.session.scalar(select(FeedbackDecision).where(FeedbackDecision.case_id == case_id))
 
 
 def do_request_review(uow: UnitOfWork, *, actor: Actor, statement: str) -> dict[str, Any]:
     """Ask for a person other than the decider to review a decision against the candidate."""
     statement = clean_text(statement, "statement")
-    with uow:
-        case = candidate_case(uow, actor)
-        decision = _decision(uow, case.id)
+    with uow as tx:
+        case = candidate_case(tx, actor)
+        decision = _decision(tx, case.id)
         if decision is None or decision.outcome != "reject":
             raise InvalidState(
                 "A human re-review is for a decision against you; there is none.",
                 status=case.status,
             )
-        earlier = uow.session.scalar(
+        earlier = tx.session.scalar(
             select(FeedbackItem.id).where(
                 FeedbackItem.case_id == case.id, FeedbackItem.kind == "review"
             )
         )
         if earlier is not None:
             raise InvalidState("You have already asked for a re-review of this decision.")
-        now = uow.app.clock.now()
-        owner = assign_owner(uow, case.employer_org_id, STAFF_ROLES, not_user=decision.decided_by)
+        now = tx.clock.now()
+        owner = assign_owner(tx, case.employer_org_id, STAFF_ROLES, not_user=decision.decided_by)
         days = int(load_pack(case.pack).settings.get("review_due_business_days", 10))
         item = new_item(
-            uow, case, kind="review", owner=owner, statement=statement, days=days, now=now
+            tx, case, kind="review", owner=owner, statement=statement, days=days, now=now
         )
-        answer = opened(uow, case, item, owner, actor)
-        uow.commit()
+        answer = opened(tx, case, item, owner, actor)
+        tx.commit()
         return answer
 
 
@@ -82,19 +82,19 @@ def do_answer_review(
         )
     answer = clean_text(answer, "answer")
     ensure_clean_text(answer)
-    with one_winner(), uow:
-        item = item_for_update(uow, "review", review_id)
+    with one_winner(), uow as tx:
+        item = item_for_update(tx, "review", review_id)
         require_owner_org(actor, item, *STAFF_ROLES)
         if item.status != "open":
             raise InvalidState("This re-review is already answered.", status=item.status)
-        case = uow.session.get(Case, item.case_id, with_for_update=True)
-        decision = _decision(uow, item.case_id)
+        case = tx.session.get(Case, item.case_id, with_for_update=True)
+        decision = _decision(tx, item.case_id)
         assert case is not None and decision is not None
         if actor.id == decision.decided_by:
             raise Forbidden("A re-review is made by someone other than the person who decided.")
-        now = uow.app.clock.now()
-        with uow.app.vault(uow) as vault:
-            item.answer = vault.seal(case.id, "review.answer", answer)
+        now = tx.clock.now()
+        vault = tx.vault
+        item.answer = vault.seal(case.id, "review.answer", answer)
         item.status, item.outcome = "resolved", outcome
         item.closed_at, item.closed_by = now, actor.id
         if outcome == "reversed":
@@ -104,13 +104,13 @@ def do_answer_review(
                 "hire", now, decision.employment_end
             )
             enqueue(
-                uow,
+                tx,
                 org_id=case.employer_org_id,
                 event_type="decision.recorded",
                 data={"case_id": case.id, "decision_id": decision.id, "outcome": "hire"},
             )
         append_event(
-            uow.session,
+            tx.session,
             type="review.answered",
             actor=actor.ref,
             at=now,
@@ -118,7 +118,7 @@ def do_answer_review(
             org_id=case.employer_org_id,
             data={"review_id": item.id, "outcome": outcome, "decision_id": decision.id},
         )
-        to = candidate_address(uow, case)
+        to = candidate_address(tx, case)
         if to is not None:
             verdict = "维持原决定" if outcome == "upheld" else "撤销原决定"
             body = (
@@ -128,8 +128,8 @@ def do_answer_review(
                 f"was {outcome}). Read the answer through your invitation link.\n"
             )
             send_after_commit(
-                uow, [staff_message(to, "复核答复 / Re-review answered", body, case.id)]
+                tx, [staff_message(to, "复核答复 / Re-review answered", body, case.id)]
             )
-        uow.session.flush()
-        uow.commit()
+        tx.session.flush()
+        tx.commit()
         return {"id": item.id, "status": "resolved", "outcome": outcome}

@@ -6,21 +6,18 @@ import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
-from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from fairscreen.db.uow import UnitOfWork
+from fairscreen.identity.keycache import RecentKeys
 from fairscreen.identity.models import ApiKey, Org, StaffSession, User
 from fairscreen.identity.policy import ORG_KINDS, ROLES, ROLES_BY_ORG_KIND, Actor, require_staff
 from fairscreen.ledger.events import append_event
 from fairscreen.shared.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
 from fairscreen.shared.ids import new_id, new_secret, secret_hash
-
-if TYPE_CHECKING:
-    from fairscreen.bootstrap import App
 
 _hasher = PasswordHasher()
 SESSION_HOURS = 12
@@ -36,9 +33,9 @@ def do_create_org(
     name = name.strip()
     if not name or len(name) > 200:
         raise ValidationFailed("Give a name of 1 to 200 characters.", field="name")
-    with uow:
+    with uow as tx:
         if regulator_id is not None:
-            reg = uow.session.get(Org, regulator_id)
+            reg = tx.session.get(Org, regulator_id)
             if reg is None or reg.kind != "regulator":
                 raise ValidationFailed(
                     "The regulator must be an existing regulator organisation.", field="regulator"
@@ -50,18 +47,18 @@ def do_create_org(
             name=name,
             kind=kind,
             regulator_id=regulator_id,
-            created_at=uow.app.clock.now(),
+            created_at=tx.clock.now(),
         )
-        uow.session.add(org)
+        tx.session.add(org)
         append_event(
-            uow.session,
+            tx.session,
             type="org.created",
             actor=actor.ref,
             at=org.created_at,
             org_id=org.id,
             data={"kind": kind, "regulator_id": regulator_id},
         )
-        uow.commit()
+        tx.commit()
         return org.id
 
 
@@ -81,8 +78,8 @@ def do_create_user(
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise ValidationFailed("Give a valid e-mail address.", field="email")
-    with uow:
-        org = uow.session.get(Org, org_id)
+    with uow as tx:
+        org = tx.session.get(Org, org_id)
         if org is None:
             raise NotFound("There is no such organisation.")
         if actor.kind == "staff":
@@ -91,7 +88,7 @@ def do_create_user(
                 raise NotFound("There is no such organisation.")
         if role not in ROLES_BY_ORG_KIND[org.kind]:
             raise ValidationFailed(f"A {org.kind} cannot have a {role} user.", field="role")
-        existing = uow.session.scalar(select(User).where(User.email == email))
+        existing = tx.session.scalar(select(User).where(User.email == email))
         if existing is not None:
             if existing.org_id != org_id or existing.role != role:
                 raise ValidationFailed("This e-mail belongs to another user.", field="email")
@@ -103,73 +100,73 @@ def do_create_user(
             name=name or email,
             role=role,
             password_hash=_hasher.hash(password) if password else None,
-            created_at=uow.app.clock.now(),
+            created_at=tx.clock.now(),
         )
-        uow.session.add(user)
+        tx.session.add(user)
         append_event(
-            uow.session,
+            tx.session,
             type="user.created",
             actor=actor.ref,
             at=user.created_at,
             org_id=org_id,
             data={"user_id": user.id, "role": role},
         )
-        uow.commit()
+        tx.commit()
         return user.id
 
 
 def do_create_api_key(uow: UnitOfWork, *, actor: Actor, user_id: str) -> str:
     """Create an API key for a user and return it; only its hash is kept."""
-    with uow:
-        user = uow.session.get(User, user_id)
+    with uow as tx:
+        user = tx.session.get(User, user_id)
         if user is None:
             raise NotFound("There is no such user.")
         if actor.kind == "staff" and (actor.role != "admin" or actor.org_id != user.org_id):
             raise Forbidden()
         key_id = new_id("key")
         secret = new_secret(32)
-        uow.session.add(
+        tx.session.add(
             ApiKey(
                 id=key_id,
                 user_id=user_id,
                 secret_hash=secret_hash(secret),
-                created_at=uow.app.clock.now(),
+                created_at=tx.clock.now(),
             )
         )
         append_event(
-            uow.session,
+            tx.session,
             type="apikey.created",
             actor=actor.ref,
-            at=uow.app.clock.now(),
+            at=tx.clock.now(),
             org_id=user.org_id,
             data={"key_id": key_id, "user_id": user_id},
         )
-        uow.commit()
+        tx.commit()
         return f"{API_KEY_PREFIX}{key_id}.{secret}"
 
 
 def do_revoke_api_key(uow: UnitOfWork, *, actor: Actor, key_id: str) -> None:
     """Revoke an API key at once."""
-    with uow:
-        key = uow.session.get(ApiKey, key_id)
-        user = uow.session.get(User, key.user_id) if key else None
+    with uow as tx:
+        key = tx.session.get(ApiKey, key_id)
+        user = tx.session.get(User, key.user_id) if key else None
         if key is None or user is None:
             raise NotFound()
         require_staff(actor, "admin")
         if actor.org_id != user.org_id:
             raise NotFound()
         if key.revoked_at is None:
-            key.revoked_at = uow.app.clock.now()
+            key.revoked_at = tx.clock.now()
             append_event(
-                uow.session,
+                tx.session,
                 type="apikey.revoked",
                 actor=actor.ref,
                 at=key.revoked_at,
                 org_id=user.org_id,
                 data={"key_id": key_id},
             )
-        uow.after_commit(lambda: uow.app.recent_keys.forget(key_id))
-        uow.commit()
+        tx.after_commit(lambda: tx.recent_keys.forget(key_id))
+        tx.commit()
 
 
 def _actor_for(user: User, org: Org) -> Actor:
@@ -183,7 +180,7 @@ def _split_api_key(presented: str) -> tuple[str, str]:
     return key_id, secret_hash(secret)
 
 
-def recall_api_key(app: App, presented: str) -> Actor | None:
+def recall_api_key(recent: RecentKeys, presented: str) -> Actor | None:
     """Return the actor of an API key this process accepted moments ago, without the database.
 
     None means "ask the database" (`authenticate_api_key`), never "refused".
@@ -192,15 +189,15 @@ def recall_api_key(app: App, presented: str) -> Actor | None:
         key_id, presented_hash = _split_api_key(presented)
     except Unauthenticated:
         return None
-    return app.recent_keys.recall(key_id, presented_hash)
+    return recent.recall(key_id, presented_hash)
 
 
 def authenticate_api_key(uow: UnitOfWork, presented: str) -> Actor:
     """Return the staff actor for an API key, or refuse."""
     key_id, presented_hash = _split_api_key(presented)
-    with uow:
+    with uow as tx:
         # Every API request starts here: key, user and organisation in one statement.
-        found = uow.session.execute(
+        found = tx.session.execute(
             select(ApiKey.revoked_at, ApiKey.secret_hash, User, Org)
             .join(User, User.id == ApiKey.user_id)
             .join(Org, Org.id == User.org_id)
@@ -214,7 +211,7 @@ def authenticate_api_key(uow: UnitOfWork, presented: str) -> Actor:
         if not user.active:
             raise Unauthenticated("This API key's user is no longer active.")
         actor = _actor_for(user, org)
-        uow.app.recent_keys.remember(key_id, presented_hash, actor)
+        tx.recent_keys.remember(key_id, presented_hash, actor)
         return actor
 
 
@@ -232,8 +229,8 @@ def do_sign_in(
     `replacing` is the session cookie the browser still held, if any: it is revoked in the
     same transaction, so signing in always rotates the session.
     """
-    with uow:
-        user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
+    with uow as tx:
+        user = tx.session.scalar(select(User).where(User.email == email.strip().lower()))
         ok = False
         if user is not None and user.password_hash and user.active:
             try:
@@ -248,16 +245,16 @@ def do_sign_in(
                 pass
         if not ok or user is None:
             raise Unauthenticated("The e-mail or password is not right.")
-        org = uow.session.get(Org, user.org_id)
+        org = tx.session.get(Org, user.org_id)
         assert org is not None
-        now = uow.app.clock.now()
+        now = tx.clock.now()
         if replacing:
-            old = uow.session.get(StaffSession, replacing.partition(".")[0])
+            old = tx.session.get(StaffSession, replacing.partition(".")[0])
             if old is not None and old.revoked_at is None:
                 old.revoked_at = now
         session_id = new_id("ses")
         secret = new_secret(32)
-        uow.session.add(
+        tx.session.add(
             StaffSession(
                 id=session_id,
                 user_id=user.id,
@@ -267,39 +264,39 @@ def do_sign_in(
             )
         )
         append_event(
-            uow.session,
+            tx.session,
             type="user.signed_in",
             actor=f"staff:{user.id}",
             at=now,
             org_id=org.id,
             data={"session_id": session_id},
         )
-        uow.commit()
+        tx.commit()
         return SignedIn(_actor_for(user, org), f"{session_id}.{secret}")
 
 
 def do_sign_out(uow: UnitOfWork, *, cookie: str) -> None:
     """Revoke a staff session."""
     session_id, _, _ = cookie.partition(".")
-    with uow:
-        row = uow.session.get(StaffSession, session_id)
+    with uow as tx:
+        row = tx.session.get(StaffSession, session_id)
         if row is not None and row.revoked_at is None:
-            row.revoked_at = uow.app.clock.now()
-            uow.commit()
+            row.revoked_at = tx.clock.now()
+            tx.commit()
 
 
 def authenticate_session(uow: UnitOfWork, cookie: str) -> Actor:
     """Return the staff actor of a session cookie, or refuse."""
     session_id, _, secret = cookie.partition(".")
-    with uow:
-        row = uow.session.get(StaffSession, session_id)
-        now = uow.app.clock.now()
+    with uow as tx:
+        row = tx.session.get(StaffSession, session_id)
+        now = tx.clock.now()
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             raise Unauthenticated("Your session has ended; sign in again.")
         if not hmac.compare_digest(row.secret_hash, secret_hash(secret)):
             raise Unauthenticated("Your session has ended; sign in again.")
-        user = uow.session.get(User, row.user_id)
-        org = uow.session.get(Org, user.org_id) if user else None
+        user = tx.session.get(User, row.user_id)
+        org = tx.session.get(Org, user.org_id) if user else None
         if user is None or org is None or not user.active:
             raise Unauthenticated()
         return _actor_for(user, org)

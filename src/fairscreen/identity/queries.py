@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.actions import API_KEY_PREFIX
 from fairscreen.identity.models import ApiKey, Org, User
 from fairscreen.identity.policy import ROLES_BY_ORG_KIND, Actor, require_staff
@@ -24,9 +24,9 @@ def key_prefix(key_id: str) -> str:
     return f"{API_KEY_PREFIX}{key_id}"
 
 
-def _admin_org(uow: UnitOfWork, actor: Actor) -> Org:
+def _admin_org(tx: Tx, actor: Actor) -> Org:
     require_staff(actor, "admin")
-    org = uow.session.get(Org, actor.org_id) if actor.org_id else None
+    org = tx.session.get(Org, actor.org_id) if actor.org_id else None
     if org is None:
         raise NotFound("There is no such organisation.")
     return org
@@ -34,9 +34,9 @@ def _admin_org(uow: UnitOfWork, actor: Actor) -> Org:
 
 def org_users(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
     """Return the admin's organisation, its users and the roles its kind allows."""
-    with uow:
-        org = _admin_org(uow, actor)
-        users = uow.session.scalars(
+    with uow as tx:
+        org = _admin_org(tx, actor)
+        users = tx.session.scalars(
             select(User).where(User.org_id == org.id).order_by(User.created_at, User.email)
         )
         return {
@@ -59,9 +59,9 @@ def org_users(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
 
 def org_api_keys(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     """Return the API keys of the admin's organisation by prefix (never a secret), newest first."""
-    with uow:
-        org = _admin_org(uow, actor)
-        rows = uow.session.execute(
+    with uow as tx:
+        org = _admin_org(tx, actor)
+        rows = tx.session.execute(
             select(ApiKey, User)
             .join(User, User.id == ApiKey.user_id)
             .where(User.org_id == org.id)

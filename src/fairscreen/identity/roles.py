@@ -25,17 +25,17 @@ def do_change_role(uow: UnitOfWork, *, actor: Actor, user_id: str, role: str) ->
     require_staff(actor, "admin")
     if role not in ROLES:
         raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
-    with uow:
-        user = uow.session.get(User, user_id, with_for_update=True)
+    with uow as tx:
+        user = tx.session.get(User, user_id, with_for_update=True)
         if user is None or user.org_id != actor.org_id:
             raise NotFound("There is no such user.")
-        org = uow.session.get(Org, user.org_id)
+        org = tx.session.get(Org, user.org_id)
         assert org is not None
         if role not in ROLES_BY_ORG_KIND[org.kind]:
             raise ValidationFailed(f"A {org.kind} cannot have a {role} user.", field="role")
         if user.role == role:
             return role
-        admins = uow.session.scalar(
+        admins = tx.session.scalar(
             select(func.count())
             .select_from(User)
             .where(User.org_id == org.id, User.role == "admin", User.active.is_(True))
@@ -44,12 +44,12 @@ def do_change_role(uow: UnitOfWork, *, actor: Actor, user_id: str, role: str) ->
             raise InvalidState("The organisation needs at least one admin.", field="role")
         previous, user.role = user.role, role
         append_event(
-            uow.session,
+            tx.session,
             type="user.role_changed",
             actor=actor.ref,
-            at=uow.app.clock.now(),
+            at=tx.clock.now(),
             org_id=org.id,
             data={"user_id": user.id, "from": previous, "to": role},
         )
-        uow.commit()
+        tx.commit()
         return role

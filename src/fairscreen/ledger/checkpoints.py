@@ -97,10 +97,14 @@ class _Clock(Protocol):
     def now(self) -> datetime: ...
 
 
-class _Unit(Protocol):
+class _Tx(Protocol):
     session: Session
 
-    def __enter__(self) -> _Unit: ...
+    def commit(self) -> None: ...
+
+
+class _Unit(Protocol):
+    def __enter__(self) -> _Tx: ...
 
     def __exit__(
         self,
@@ -108,8 +112,6 @@ class _Unit(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 class LedgerHost(Protocol):
@@ -131,14 +133,14 @@ class LedgerHost(Protocol):
 
 def checkpoint_job(app: LedgerHost) -> LedgerCheckpoint:
     """Sign the current tree size if it is not signed yet (run on the scheduler's interval)."""
-    with app.uow() as uow:
+    with app.uow() as tx:
         row = sign_latest(
-            uow.session,
+            tx.session,
             app.keys.ledger_signing_key(),
             origin_for(app.settings.base_url),
             app.clock.now(),
         )
-        uow.commit()
+        tx.commit()
     return row
 
 
@@ -146,8 +148,8 @@ def latest_or_sign(app: LedgerHost) -> LedgerCheckpoint:
     """Return the checkpoint of the current size, reading first and signing only if needed."""
     # Most requests find the ledger unchanged: answer them from a read-only transaction
     # instead of taking the write lock to learn that nothing needs signing.
-    with app.reader() as uow:
-        row = latest(uow.session)
-        if row is not None and row.size == current_size(uow.session):
+    with app.reader() as tx:
+        row = latest(tx.session)
+        if row is not None and row.size == current_size(tx.session):
             return row
     return checkpoint_job(app)

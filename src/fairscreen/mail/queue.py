@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.mail.backends import Mailer, Message
 from fairscreen.mail.models import QueuedMail
 from fairscreen.shared.ids import new_id
@@ -50,9 +50,9 @@ RETRY_AFTER = (
 Batch = Sequence[tuple[str, Message]]  # (queued mail id, message)
 
 
-def queue_mail(uow: UnitOfWork, messages: Sequence[Message]) -> list[str]:
+def queue_mail(tx: Tx, messages: Sequence[Message]) -> list[str]:
     """Queue messages in the caller's transaction; they go once it commits (never if not)."""
-    now = uow.app.clock.now()
+    now = tx.clock.now()
     batch: list[tuple[str, Message]] = []
     for message in messages:
         content = json.dumps(asdict(message), ensure_ascii=False)
@@ -67,12 +67,12 @@ def queue_mail(uow: UnitOfWork, messages: Sequence[Message]) -> list[str]:
         if message.case_id is None:
             row.plain = content  # to a staff member's work address, about no case
         else:
-            with uow.app.vault(uow) as vault:
-                row.sealed = vault.seal_bytes(message.case_id, FIELD, content.encode())
-        uow.session.add(row)
+            vault = tx.vault
+            row.sealed = vault.seal_bytes(message.case_id, FIELD, content.encode())
+        tx.session.add(row)
         batch.append((row.id, message))
     if batch:
-        uow.after_commit(lambda: uow.app.mail_dispatcher.dispatch(batch))
+        tx.dispatch_mail(batch)
     return [mail_id for mail_id, _ in batch]
 
 
@@ -94,11 +94,11 @@ def _record(new_uow: Callable[[], UnitOfWork], outcomes: dict[str, str | None]) 
     given_up = 0
     if not outcomes:
         return given_up
-    with new_uow() as uow:
-        now = uow.app.clock.now()
+    with new_uow() as tx:
+        now = tx.clock.now()
         sent = [mail_id for mail_id, error in outcomes.items() if error is None]
         if sent:
-            uow.session.execute(
+            tx.session.execute(
                 update(QueuedMail)
                 .where(QueuedMail.id.in_(sent), QueuedMail.status == "pending")
                 .values(
@@ -113,7 +113,7 @@ def _record(new_uow: Callable[[], UnitOfWork], outcomes: dict[str, str | None]) 
             )
         failed = {mail_id: error for mail_id, error in outcomes.items() if error is not None}
         if failed:
-            rows = uow.session.scalars(
+            rows = tx.session.scalars(
                 select(QueuedMail).where(
                     QueuedMail.id.in_(list(failed)), QueuedMail.status == "pending"
                 )
@@ -132,7 +132,7 @@ def _record(new_uow: Callable[[], UnitOfWork], outcomes: dict[str, str | None]) 
                         row.attempts,
                         row.last_error,
                     )
-        uow.commit()
+        tx.commit()
     return given_up
 
 
@@ -148,15 +148,15 @@ def send_batch(new_uow: Callable[[], UnitOfWork], mailer: Mailer, batch: Batch) 
     _record(new_uow, outcomes)
 
 
-def _open(uow: UnitOfWork, row: QueuedMail) -> Message | None:
+def _open(tx: Tx, row: QueuedMail) -> Message | None:
     """Return the queued message, or None once its case's key is destroyed."""
     if row.plain is not None:
         return Message(**json.loads(row.plain))
     if row.case_id is None or row.sealed is None:
         return None
     try:
-        with uow.app.vault(uow) as vault:
-            content = vault.open_bytes(row.case_id, FIELD, row.sealed)
+        vault = tx.vault
+        content = vault.open_bytes(row.case_id, FIELD, row.sealed)
     except (KeyDestroyed, SealError):
         return None
     return Message(**json.loads(content))
@@ -182,18 +182,18 @@ def do_send_due(
     """
     batch: list[tuple[str, Message]] = []
     unreadable = 0
-    with new_uow() as uow:
-        now = uow.app.clock.now()
+    with new_uow() as tx:
+        now = tx.clock.now()
         query = (
             select(QueuedMail)
             .where(QueuedMail.status == "pending", QueuedMail.next_attempt_at <= now)
             .order_by(QueuedMail.next_attempt_at)
             .limit(limit)
         )
-        if uow.session.get_bind().dialect.name == "postgresql":
+        if tx.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        for row in uow.session.scalars(query):
-            message = _open(uow, row)
+        for row in tx.session.scalars(query):
+            message = _open(tx, row)
             if message is None:  # its case is destroyed: there is no one left to tell
                 row.status, row.sealed, row.next_attempt_at = "failed", None, None
                 row.last_error = "case destroyed"
@@ -201,7 +201,7 @@ def do_send_due(
                 continue
             row.next_attempt_at = now + HANDOVER
             batch.append((row.id, message))
-        uow.commit()
+        tx.commit()
     outcomes = {mail_id: _attempt(mailer, mail_id, message) for mail_id, message in batch}
     given_up = _record(new_uow, outcomes)
     failures = sum(error is not None for error in outcomes.values())

@@ -8,7 +8,7 @@ from typing import Any
 
 from fairscreen.cases.actions import load_case
 from fairscreen.cases.models import Case
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor
 from fairscreen.ledger.events import append_event
 from fairscreen.matching.models import CandidateIdentifiers
@@ -16,7 +16,7 @@ from fairscreen.matching.policy import Identifiers, MatchResult, require_match
 from fairscreen.shared.errors import Forbidden, IdentityNotMatched
 
 
-def store_identifiers(uow: UnitOfWork, case: Case, raw: Mapping[str, Any]) -> None:
+def store_identifiers(tx: Tx, case: Case, raw: Mapping[str, Any]) -> None:
     """Seal and keep the candidate's identifiers (inside an entered unit of work)."""
     parsed = Identifiers.parse(raw)  # validates before anything is stored
     payload = {
@@ -24,12 +24,12 @@ def store_identifiers(uow: UnitOfWork, case: Case, raw: Mapping[str, Any]) -> No
         "date_of_birth": parsed.date_of_birth,
         "addresses": list(parsed.addresses),
     }
-    with uow.app.vault(uow) as vault:
-        sealed = vault.seal(case.id, "matching_identifiers.identifiers", json.dumps(payload))
-    row = uow.session.get(CandidateIdentifiers, case.id)
-    now = uow.app.clock.now()
+    vault = tx.vault
+    sealed = vault.seal(case.id, "matching_identifiers.identifiers", json.dumps(payload))
+    row = tx.session.get(CandidateIdentifiers, case.id)
+    now = tx.clock.now()
     if row is None:
-        uow.session.add(CandidateIdentifiers(case_id=case.id, identifiers=sealed, updated_at=now))
+        tx.session.add(CandidateIdentifiers(case_id=case.id, identifiers=sealed, updated_at=now))
     else:
         row.identifiers, row.updated_at = sealed, now
 
@@ -38,31 +38,29 @@ def do_set_identifiers(uow: UnitOfWork, *, actor: Actor, raw: Mapping[str, Any])
     """Record the candidate's own identifiers, used only to match records to them."""
     if actor.kind != "candidate" or actor.case_id is None:
         raise Forbidden()
-    with uow:
-        case = load_case(uow.session, actor, actor.case_id)
-        store_identifiers(uow, case, raw)
+    with uow as tx:
+        case = load_case(tx.session, actor, actor.case_id)
+        store_identifiers(tx, case, raw)
         append_event(
-            uow.session,
+            tx.session,
             type="identifiers.provided",
             actor=actor.ref,
-            at=uow.app.clock.now(),
+            at=tx.clock.now(),
             case_id=case.id,
             org_id=case.employer_org_id,
             data={},
         )
-        uow.commit()
+        tx.commit()
 
 
-def check_subject(uow: UnitOfWork, case: Case, subject: Mapping[str, Any]) -> MatchResult:
+def check_subject(tx: Tx, case: Case, subject: Mapping[str, Any]) -> MatchResult:
     """Match a record's subject with the candidate (inside an entered unit of work)."""
-    with uow.app.vault(uow) as vault:
-        row = uow.session.get(CandidateIdentifiers, case.id)
-        own: dict[str, Any] = {}
-        if row is not None and row.identifiers is not None:
-            own = json.loads(
-                vault.open(case.id, "matching_identifiers.identifiers", row.identifiers)
-            )
-        if case.candidate_name is None:
-            raise IdentityNotMatched("The case no longer holds the candidate's name.")
-        own["name"] = vault.open(case.id, "case.candidate_name", case.candidate_name)
+    vault = tx.vault
+    row = tx.session.get(CandidateIdentifiers, case.id)
+    own: dict[str, Any] = {}
+    if row is not None and row.identifiers is not None:
+        own = json.loads(vault.open(case.id, "matching_identifiers.identifiers", row.identifiers))
+    if case.candidate_name is None:
+        raise IdentityNotMatched("The case no longer holds the candidate's name.")
+    own["name"] = vault.open(case.id, "case.candidate_name", case.candidate_name)
     return require_match(Identifiers.parse(own), Identifiers.parse(subject))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from fairscreen.cases.models import Case
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor, require_staff
 from fairscreen.ledger.events import EventValue, append_event, iso
@@ -51,14 +51,14 @@ def do_record_breach(
         raise ValidationFailed(
             "Describe what happened (1 to 5000 characters).", field="description"
         )
-    with uow:
-        now = uow.app.clock.now()
+    with uow as tx:
+        now = tx.clock.now()
         if discovered_at > now:
             raise ValidationFailed(
                 "The breach cannot be discovered in the future.", field="discovered_at"
             )
         found = set(
-            uow.session.scalars(
+            tx.session.scalars(
                 select(Case.id).where(
                     Case.id.in_(case_ids),
                     (Case.employer_org_id == actor.org_id) | (Case.agency_org_id == actor.org_id),
@@ -78,10 +78,10 @@ def do_record_breach(
             case_ids=sorted(found),
             recorded_by=actor.id,
         )
-        uow.session.add(breach)
+        tx.session.add(breach)
         affected: list[EventValue] = list(breach.case_ids)
         append_event(
-            uow.session,
+            tx.session,
             type="breach.recorded",
             actor=actor.ref,
             at=now,
@@ -93,16 +93,16 @@ def do_record_breach(
                 "affected_cases": affected,
             },
         )
-        uow.commit()
+        tx.commit()
         return breach
 
 
-def _load(uow: UnitOfWork, actor: Actor, breach_id: str) -> Breach:
-    breach = uow.session.get(Breach, breach_id)
+def _load(tx: Tx, actor: Actor, breach_id: str) -> Breach:
+    breach = tx.session.get(Breach, breach_id)
     if breach is None:
         raise NotFound()
     if actor.role == "regulator":
-        org = uow.session.get(Org, breach.org_id)
+        org = tx.session.get(Org, breach.org_id)
         if org is None or org.regulator_id != actor.org_id:
             raise NotFound()
     elif actor.role != "admin" or actor.org_id != breach.org_id:
@@ -113,10 +113,10 @@ def _load(uow: UnitOfWork, actor: Actor, breach_id: str) -> Breach:
 def breach_view(uow: UnitOfWork, *, actor: Actor, breach_id: str) -> dict[str, Any]:
     """Return a breach with its affected cases and the drafted notices."""
     require_staff(actor, "admin", "regulator")
-    with uow:
-        breach = _load(uow, actor, breach_id)
+    with uow as tx:
+        breach = _load(tx, actor, breach_id)
         statuses = dict(
-            uow.session.execute(
+            tx.session.execute(
                 select(Case.id, Case.status).where(Case.id.in_(breach.case_ids))
             ).all()
         )
@@ -126,7 +126,7 @@ def breach_view(uow: UnitOfWork, *, actor: Actor, breach_id: str) -> dict[str, A
             "discovered_at": breach.discovered_at.isoformat(),
             "regulator_due_at": breach.regulator_due_at.isoformat(),
             "regulator_overdue": breach.regulator_notified_at is None
-            and uow.app.clock.now() > breach.regulator_due_at,
+            and tx.clock.now() > breach.regulator_due_at,
             "regulator_notified_at": breach.regulator_notified_at.isoformat()
             if breach.regulator_notified_at
             else None,
@@ -146,9 +146,9 @@ def do_notify(uow: UnitOfWork, *, actor: Actor, breach_id: str, whom: str) -> No
     require_staff(actor, "admin")
     if whom not in ("regulator", "candidates"):
         raise ValidationFailed("Notify the regulator or the candidates.", field="whom")
-    with uow:
-        breach = _load(uow, actor, breach_id)
-        now = uow.app.clock.now()
+    with uow as tx:
+        breach = _load(tx, actor, breach_id)
+        now = tx.clock.now()
         if whom == "regulator":
             breach.regulator_notified_at = breach.regulator_notified_at or now
         else:
@@ -157,47 +157,44 @@ def do_notify(uow: UnitOfWork, *, actor: Actor, breach_id: str, whom: str) -> No
                 t.format(when=when, what=breach.description) for t in NOTICE.values()
             )
             messages = []
-            with uow.app.vault(uow) as vault:
-                for case in uow.session.scalars(
-                    select(Case).where(
-                        Case.id.in_(breach.case_ids), Case.candidate_email.is_not(None)
+            vault = tx.vault
+            for case in tx.session.scalars(
+                select(Case).where(Case.id.in_(breach.case_ids), Case.candidate_email.is_not(None))
+            ):
+                assert case.candidate_email is not None
+                to = vault.open(case.id, "case.candidate_email", case.candidate_email)
+                messages.append(
+                    Message(
+                        to=to,
+                        subject="个人信息安全事件告知 / Notice of a personal information incident",
+                        body=body,
+                        case_id=case.id,
                     )
-                ):
-                    assert case.candidate_email is not None
-                    to = vault.open(case.id, "case.candidate_email", case.candidate_email)
-                    messages.append(
-                        Message(
-                            to=to,
-                            subject="个人信息安全事件告知 / Notice of a "
-                            "personal information incident",
-                            body=body,
-                            case_id=case.id,
-                        )
-                    )
-            queue_mail(uow, messages)
+                )
+            queue_mail(tx, messages)
             breach.candidates_notified_at = breach.candidates_notified_at or now
         append_event(
-            uow.session,
+            tx.session,
             type=f"breach.{whom}_notified",
             actor=actor.ref,
             at=now,
             org_id=breach.org_id,
             data={"breach_id": breach.id},
         )
-        uow.commit()
+        tx.commit()
 
 
 def do_create_assessment(uow: UnitOfWork, *, actor: Actor, org_id: str) -> dict[str, Any]:
     """Store a new version of the impact assessment, pre-filled from the processing record."""
-    record = processing_record(uow.app.reader(), actor=actor, org_id=org_id)
-    with uow:
-        org = access_org_records(actor, uow.session.get(Org, org_id))
+    record = processing_record(uow.reader(), actor=actor, org_id=org_id)
+    with uow as tx:
+        org = access_org_records(actor, tx.session.get(Org, org_id))
         if actor.role != "admin":
             # The regulator may read the organisation's assessments, not write them.
             raise Forbidden("Only the organisation's admin writes its impact assessment.")
         version = (
             int(
-                uow.session.scalar(
+                tx.session.scalar(
                     select(func.max(ImpactAssessment.version)).where(
                         ImpactAssessment.org_id == org.id
                     )
@@ -206,7 +203,7 @@ def do_create_assessment(uow: UnitOfWork, *, actor: Actor, org_id: str) -> dict[
             )
             + 1
         )
-        now = uow.app.clock.now()
+        now = tx.clock.now()
         content = {
             "processing": record,
             "necessity": "Only the categories each position's purpose and grade allow, only "
@@ -234,16 +231,16 @@ def do_create_assessment(uow: UnitOfWork, *, actor: Actor, org_id: str) -> dict[
             keep_until=now.replace(year=now.year + KEEP_YEARS),
             content=content,
         )
-        uow.session.add(row)
+        tx.session.add(row)
         append_event(
-            uow.session,
+            tx.session,
             type="impact_assessment.created",
             actor=actor.ref,
             at=now,
             org_id=org.id,
             data={"assessment_id": row.id, "version": version},
         )
-        uow.commit()
+        tx.commit()
         return {
             "id": row.id,
             "version": version,

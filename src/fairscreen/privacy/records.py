@@ -29,8 +29,8 @@ def access_org_records(actor: Actor, org: Org | None) -> Org:
 
 def processing_record(uow: UnitOfWork, *, actor: Actor, org_id: str) -> dict[str, Any]:
     """Generate the record of processing activities of an organisation."""
-    with uow:
-        session = uow.session
+    with uow as tx:
+        session = tx.session
         org = access_org_records(actor, session.get(Org, org_id))
         pack = load_pack(org.pack)
         positions = list(session.scalars(select(Position).where(Position.org_id == org.id)))
@@ -105,7 +105,7 @@ def processing_record(uow: UnitOfWork, *, actor: Actor, org_id: str) -> dict[str
             "retention_days": dict(pack.settings.get("retention_days", {})),
             "security_measures": [
                 "AES-256-GCM encryption of every personal field under a per-case data key",
-                f"data keys wrapped by a key-encryption key ({uow.app.settings.key_provider} "
+                f"data keys wrapped by a key-encryption key ({tx.links.key_provider} "
                 "key provider), destroyed on expiry (crypto-shredding)",
                 "tamper-evident Merkle ledger of every step (RFC 9162), signed checkpoints",
                 "role- and organisation-scoped access; API keys and tokens stored hashed",
@@ -118,5 +118,5 @@ def processing_record(uow: UnitOfWork, *, actor: Actor, org_id: str) -> dict[str
                 "lexicon": load_lexicon(pack.code).version,
             },
             "live_cases": live,
-            "generated_at": uow.app.clock.now().isoformat(),
+            "generated_at": tx.clock.now().isoformat(),
         }

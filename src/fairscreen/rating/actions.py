@@ -12,7 +12,7 @@ from fairscreen.cases.actions import case_ref, transition
 from fairscreen.cases.models import Case
 from fairscreen.cases.policy import next_status
 from fairscreen.consent.queries import granted_categories
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor, access_case_as_investigator
 from fairscreen.rating.models import RatingReport
 from fairscreen.rating.policy import Rating, RatingFinding, RatingInput, rate
@@ -85,33 +85,33 @@ def changes_since(
 
 def do_release_report(uow: UnitOfWork, *, actor: Actor, case_id: str) -> dict[str, Any]:
     """Rate the case's verified findings and release the result as a new report version."""
-    with uow:
-        session = uow.session
+    with uow as tx:
+        session = tx.session
         case = session.get(Case, case_id, with_for_update=True)
         access_case_as_investigator(actor, case_ref(case) if case else None)
         assert case is not None
-        row = release_in(uow, actor=actor, case=case)
-        view = report_view(uow, actor, case, row)
-        uow.commit()
+        row = release_in(tx, actor=actor, case=case)
+        view = report_view(tx, actor, case, row)
+        tx.commit()
         return view
 
 
-def release_in(uow: UnitOfWork, *, actor: Actor, case: Case, revise: bool = False) -> RatingReport:
+def release_in(tx: Tx, *, actor: Actor, case: Case, revise: bool = False) -> RatingReport:
     """Release a new report version inside the caller's transaction (case locked, access checked).
 
     With `revise`, a decided case gets a revised version (a resolved dispute changed a
     finding) without leaving the decided state; otherwise a decided case is refused.
     """
-    session = uow.session
+    session = tx.session
     if case.collection_stopped_at is not None:
         raise ConsentWithdrawn()
     command = "revise_report" if revise and case.status == "decided" else "release_report"
     next_status(case.status, command)  # refuse early, before any work
     granted = set(granted_categories(session, case.id) or ()) & set(case.categories)
-    now = uow.app.clock.now()
+    now = tx.clock.now()
     pack = load_pack(case.pack)
     inp = build_input(
-        case_findings(uow, case.id),
+        case_findings(tx, case.id),
         granted=granted,
         today=now.date(),
         lookback_days=pack.settings.get("lookback_days"),
@@ -140,7 +140,7 @@ def release_in(uow: UnitOfWork, *, actor: Actor, case: Case, revise: bool = Fals
     )
     session.add(row)
     transition(
-        uow,
+        tx,
         case,
         command,
         actor=actor,
@@ -157,5 +157,5 @@ def release_in(uow: UnitOfWork, *, actor: Actor, case: Case, revise: bool = Fals
     # Imported late: feedback builds on rating. The release is the notice to both sides.
     from fairscreen.feedback.notices import on_report_released
 
-    on_report_released(uow, case=case, report=row)
+    on_report_released(tx, case=case, report=row)
     return row

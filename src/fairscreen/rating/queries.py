@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from fairscreen.cases.actions import case_ref, load_case
 from fairscreen.cases.models import Case
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor, may_see_personal_data, require_staff
 from fairscreen.rating.models import RatingReport
 from fairscreen.shared.errors import Forbidden, InvalidState
@@ -50,9 +50,9 @@ RIGHTS: dict[str, list[str]] = {
 }
 
 
-def latest_report(uow: UnitOfWork, case_id: str) -> RatingReport | None:
+def latest_report(tx: Tx, case_id: str) -> RatingReport | None:
     """Return the newest released report of a case, if any."""
-    return uow.session.scalar(
+    return tx.session.scalar(
         select(RatingReport)
         .where(RatingReport.case_id == case_id)
         .order_by(RatingReport.version.desc())
@@ -75,20 +75,20 @@ def report_summary(row: RatingReport) -> dict[str, Any]:
 
 
 def report_view(
-    uow: UnitOfWork,
+    tx: Tx,
     actor: Actor,
     case: Case,
     row: RatingReport,
     loaded: tuple[list[Finding], dict[str, list[Source]]] | None = None,
 ) -> dict[str, Any]:
-    """Return a released report as the viewer may see it (inside an entered uow).
+    """Return a released report as the viewer may see it (inside an entered tx).
 
     `loaded` is the case's findings and sources when the caller has read them already.
     """
-    open_ = Opener(uow, actor, case)
-    findings, sources = loaded or (case_findings(uow, case.id), sources_by_finding(uow, case.id))
+    open_ = Opener(tx, actor, case)
+    findings, sources = loaded or (case_findings(tx, case.id), sources_by_finding(tx, case.id))
     used = set(row.finding_ids)
-    accounts = accounts_by_finding(uow, case.id, may_see_personal_data(actor, case_ref(case)))
+    accounts = accounts_by_finding(tx, case.id, may_see_personal_data(actor, case_ref(case)))
     return {
         **report_summary(row),
         "explanation": [dict(e) for e in row.explanation],
@@ -116,9 +116,9 @@ def report_view(
 def list_reports(uow: UnitOfWork, *, actor: Actor, case_id: str) -> list[dict[str, Any]]:
     """Return every released version of a case's report, oldest first."""
     require_staff(actor)
-    with uow:
-        case = load_case(uow.session, actor, case_id)
-        rows = uow.session.scalars(
+    with uow as tx:
+        case = load_case(tx.session, actor, case_id)
+        rows = tx.session.scalars(
             select(RatingReport)
             .where(RatingReport.case_id == case.id)
             .order_by(RatingReport.version)
@@ -130,20 +130,20 @@ def candidate_report(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
     """Return the candidate's released report, the same as the employer's, with their rights."""
     if actor.kind != "candidate" or actor.case_id is None:
         raise Forbidden()
-    with uow:
-        case = load_case(uow.session, actor, actor.case_id)
-        row = latest_report(uow, case.id)
+    with uow as tx:
+        case = load_case(tx.session, actor, actor.case_id)
+        row = latest_report(tx, case.id)
         if row is None or case.status not in REPORT_VISIBLE:
             raise InvalidState("No report has been released for this check yet.")
-        return {**report_view(uow, actor, case, row), "rights": RIGHTS}
+        return {**report_view(tx, actor, case, row), "rights": RIGHTS}
 
 
-def case_section(uow: UnitOfWork, actor: Actor, case: Case) -> dict[str, Any]:
+def case_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:
     """Add the findings and the latest report to the case file (a `cases.queries` section)."""
-    row = latest_report(uow, case.id)
+    row = latest_report(tx, case.id)
     # The findings and their sources are read once for both parts of the case file.
-    loaded = (case_findings(uow, case.id), sources_by_finding(uow, case.id))
+    loaded = (case_findings(tx, case.id), sources_by_finding(tx, case.id))
     return {
-        "findings": findings_view(uow, actor, case, loaded),
-        "report": report_view(uow, actor, case, row, loaded) if row else None,
+        "findings": findings_view(tx, actor, case, loaded),
+        "report": report_view(tx, actor, case, row, loaded) if row else None,
     }

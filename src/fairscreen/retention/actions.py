@@ -44,17 +44,17 @@ def do_place_hold(
         raise ValidationFailed(
             "Give the reason for the hold (1 to 2000 characters).", field="reason"
         )
-    with uow:
-        case = load_case(uow.session, actor, case_id)
+    with uow as tx:
+        case = load_case(tx.session, actor, case_id)
         if case.status == "destroyed":
             raise InvalidState("This case has already been destroyed.")
-        now = uow.app.clock.now()
+        now = tx.clock.now()
         if ends_at is not None and ends_at <= now:
             raise ValidationFailed("The hold must end in the future.", field="ends_at")
         hold_id = new_id("hold")
-        with uow.app.vault(uow) as vault:
-            sealed = vault.seal(case.id, "retention_hold.reason", reason)
-        uow.session.add(
+        vault = tx.vault
+        sealed = vault.seal(case.id, "retention_hold.reason", reason)
+        tx.session.add(
             LegalHold(
                 id=hold_id,
                 case_id=case.id,
@@ -66,7 +66,7 @@ def do_place_hold(
             )
         )
         append_event(
-            uow.session,
+            tx.session,
             type="legal_hold.placed",
             actor=actor.ref,
             at=now,
@@ -74,16 +74,16 @@ def do_place_hold(
             org_id=case.employer_org_id,
             data={"hold_id": hold_id, "ends_at": iso(ends_at) if ends_at else None},
         )
-        uow.commit()
+        tx.commit()
         return hold_id
 
 
 def do_release_hold(uow: UnitOfWork, *, actor: Actor, hold_id: str) -> None:
     """Release a legal hold."""
     require_staff(actor, "admin")
-    with uow:
-        hold = uow.session.get(LegalHold, hold_id)
-        case = uow.session.get(Case, hold.case_id) if hold else None
+    with uow as tx:
+        hold = tx.session.get(LegalHold, hold_id)
+        case = tx.session.get(Case, hold.case_id) if hold else None
         access_case(actor, case_ref(case) if case else None)
         assert hold is not None and case is not None
         if hold.org_id != actor.org_id:
@@ -91,9 +91,9 @@ def do_release_hold(uow: UnitOfWork, *, actor: Actor, hold_id: str) -> None:
             # and to another organisation it is another's object (404, as the contract says).
             raise NotFound("There is no such legal hold.")
         if hold.released_at is None:
-            hold.released_at = uow.app.clock.now()
+            hold.released_at = tx.clock.now()
             append_event(
-                uow.session,
+                tx.session,
                 type="legal_hold.released",
                 actor=actor.ref,
                 at=hold.released_at,
@@ -101,25 +101,25 @@ def do_release_hold(uow: UnitOfWork, *, actor: Actor, hold_id: str) -> None:
                 org_id=case.employer_org_id,
                 data={"hold_id": hold_id},
             )
-        uow.commit()
+        tx.commit()
 
 
 def do_request_erasure(uow: UnitOfWork, *, actor: Actor) -> ErasureRequest:
     """Accept the candidate's erasure request; purge carries it out before it is due."""
     if actor.kind != "candidate" or actor.case_id is None:
         raise ValidationFailed("Only the candidate can ask for erasure.")
-    with uow:
-        case = load_case(uow.session, actor, actor.case_id, for_update=True)
+    with uow as tx:
+        case = load_case(tx.session, actor, actor.case_id, for_update=True)
         if case.status == "destroyed":
             raise InvalidState("This case has already been destroyed.")
-        existing = uow.session.scalar(
+        existing = tx.session.scalar(
             select(ErasureRequest).where(
                 ErasureRequest.case_id == case.id, ErasureRequest.done_at.is_(None)
             )
         )
         if existing is not None:
             return existing
-        now = uow.app.clock.now()
+        now = tx.clock.now()
         pack = load_pack(case.pack)
         days = int(pack.settings.get("erasure_due_business_days", 15))
         deadline = load_calendar(str(pack.settings.get("calendar", "cn"))).add_working_days(
@@ -134,11 +134,11 @@ def do_request_erasure(uow: UnitOfWork, *, actor: Actor) -> ErasureRequest:
             due_at=deadline.at,
             provisional=deadline.provisional,
         )
-        uow.session.add(request)
+        tx.session.add(request)
         case.collection_stopped_at = case.collection_stopped_at or now
         case.destroy_due_at = now  # the next purge run carries it out, well before due
         append_event(
-            uow.session,
+            tx.session,
             type="erasure.requested",
             actor=actor.ref,
             at=now,
@@ -150,5 +150,5 @@ def do_request_erasure(uow: UnitOfWork, *, actor: Actor) -> ErasureRequest:
                 "provisional": deadline.provisional,
             },
         )
-        uow.commit()
+        tx.commit()
         return request

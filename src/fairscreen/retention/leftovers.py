@@ -16,24 +16,23 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from fairscreen.db.uow import UnitOfWork
-from fairscreen.evidence.storage import evidence_store
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.retention.models import Tombstone
 
 log = logging.getLogger("fairscreen.retention")
 BATCH = 1000  # case ids per tombstone lookup
 
 
-def delete_evidence(uow: UnitOfWork, keys: list[str]) -> None:
+def delete_evidence(tx: Tx, keys: list[str]) -> None:
     """Delete the evidence objects of cases just destroyed (after the commit)."""
-    store = evidence_store(uow.app)
+    store = tx.evidence
     for key in keys:
         store.delete(key)
 
 
-def forget_outbox(uow: UnitOfWork, case_ids: set[str]) -> None:
+def forget_outbox(tx: Tx, case_ids: set[str]) -> None:
     """Remove the outbox messages about cases just destroyed (after the commit)."""
-    for path, case_id in _outbox_messages(uow.app.settings.outbox_dir):
+    for path, case_id in _outbox_messages(tx.links.outbox_dir):
         if case_id in case_ids:
             path.unlink(missing_ok=True)
 
@@ -57,11 +56,11 @@ def _tombstoned(app_uow: Callable[[], UnitOfWork], case_ids: Iterable[str]) -> s
     """Return which of the case ids have a tombstone."""
     pending = sorted(set(case_ids))
     destroyed: set[str] = set()
-    with app_uow() as uow:
+    with app_uow() as tx:
         for start in range(0, len(pending), BATCH):
             chunk = pending[start : start + BATCH]
             destroyed.update(
-                uow.session.scalars(select(Tombstone.case_id).where(Tombstone.case_id.in_(chunk)))
+                tx.session.scalars(select(Tombstone.case_id).where(Tombstone.case_id.in_(chunk)))
             )
     return destroyed
 
@@ -72,13 +71,13 @@ def sweep_leftovers(app_uow: Callable[[], UnitOfWork]) -> None:
     Evidence keys are `<case id>/<evidence id>` (evidence.actions), so the store's first
     segments are the ids of the cases that have evidence; only the tombstoned ones go.
     """
-    app = app_uow().app  # not entered: no transaction, only the app it belongs to
-    store = evidence_store(app)
-    folders = sorted(_tombstoned(app.reader, store.prefixes()))
+    unit = app_uow()  # not entered: its collaborators and readers only
+    store = unit.collaborators.evidence
+    folders = sorted(_tombstoned(unit.reader, store.prefixes()))
     for case_id in folders:
         store.delete_prefix(case_id)
-    messages = _outbox_messages(app.settings.outbox_dir)
-    destroyed = _tombstoned(app.reader, (case_id for _, case_id in messages))
+    messages = _outbox_messages(unit.collaborators.links.outbox_dir)
+    destroyed = _tombstoned(unit.reader, (case_id for _, case_id in messages))
     stale = [path for path, case_id in messages if case_id in destroyed]
     for path in stale:
         path.unlink(missing_ok=True)

@@ -41,21 +41,21 @@ def do_archive_decided(
     )
     archived = 0
     while True:
-        with new_uow() as uow:
+        with new_uow() as tx:
             query = (
                 select(Case)
                 .where(Case.status == "decided", decided_before)
                 .order_by(Case.id)
                 .limit(chunk)
             )
-            if uow.session.get_bind().dialect.name == "postgresql":
+            if tx.session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            cases = list(uow.session.scalars(query))
+            cases = list(tx.session.scalars(query))
             if not cases:
                 return archived
             for case in cases:
-                transition(uow, case, "archive", actor=SYSTEM, data={"after_days": after_days})
-            uow.commit()
+                transition(tx, case, "archive", actor=SYSTEM, data={"after_days": after_days})
+            tx.commit()
         archived += len(cases)
 
 
@@ -66,32 +66,32 @@ def do_set_retention_policy(
     require_staff(actor, "admin")
     if actor.org_id != org_id:
         raise NotFound()
-    with uow:
-        org = uow.session.get(Org, org_id)
+    with uow as tx:
+        org = tx.session.get(Org, org_id)
         if org is None:
             raise NotFound()
         given = {k: v for k, v in days.items() if v is not None}
         RetentionPolicy.from_pack(pack_days(org.pack), given)  # refuses lengthening
-        now = uow.app.clock.now()
-        row = uow.session.get(OrgRetentionPolicy, org_id, with_for_update=True)
+        now = tx.clock.now()
+        row = tx.session.get(OrgRetentionPolicy, org_id, with_for_update=True)
         if row is None:
             row = OrgRetentionPolicy(org_id=org_id, updated_at=now)
-            uow.session.add(row)
+            tx.session.add(row)
         for key in DEFAULT_DAYS:
             setattr(row, key, given.get(key))
         row.updated_at = now
-        uow.session.flush()
+        tx.session.flush()
         data: dict[str, EventValue] = {k: given.get(k) for k in DEFAULT_DAYS}
         append_event(
-            uow.session,
+            tx.session,
             type="retention_policy.updated",
             actor=actor.ref,
             at=now,
             org_id=org_id,
             data=data,
         )
-        answer = describe_policy(uow.session, org)
-        uow.commit()
+        answer = describe_policy(tx.session, org)
+        tx.commit()
         return answer
 
 
@@ -100,8 +100,8 @@ def get_retention_policy(uow: UnitOfWork, *, actor: Actor, org_id: str) -> dict[
     require_staff(actor)
     if actor.org_id != org_id:
         raise NotFound()
-    with uow:
-        org = uow.session.get(Org, org_id)
+    with uow as tx:
+        org = tx.session.get(Org, org_id)
         if org is None:
             raise NotFound()
-        return describe_policy(uow.session, org)
+        return describe_policy(tx.session, org)

@@ -46,7 +46,7 @@ from fairscreen.cases.models import CandidateToken, Case
 from fairscreen.cases.policy import next_status
 from fairscreen.db.registry import metadata
 from fairscreen.db.types import SealedBytes
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.evidence.actions import storage_keys_of
 from fairscreen.identity.policy import SYSTEM, Actor
 from fairscreen.ledger.events import NewEvent, append_events
@@ -141,7 +141,7 @@ def _held(session: Session, case_ids: Sequence[str], now: datetime) -> set[str]:
 
 
 def destroy_cases(
-    uow: UnitOfWork,
+    tx: Tx,
     cases: Sequence[Case],
     *,
     actor: Actor,
@@ -153,7 +153,7 @@ def destroy_cases(
     Each case's tombstone (`Tombstone`, keyed by case id) is inserted in the same
     transaction.
     """
-    session = uow.session
+    session = tx.session
     ids = [c.id for c in cases]
     if not ids:
         return {}
@@ -197,7 +197,7 @@ def destroy_cases(
     # 4. The lifecycle move, checked per case by the state machine like `transition`, but
     # with the chunk's events appended together and the case rows flushed as one batch:
     # a statement per case made a 100,000-case purge take minutes.
-    at = uow.app.clock.now()
+    at = tx.clock.now()
     certificates: dict[str, str] = {}
     events: list[NewEvent] = []
     with session.no_autoflush:
@@ -243,7 +243,7 @@ def destroy_cases(
             certificate_id = certificates[case.id]
             if case.employer_org_id in listening:
                 enqueue(
-                    uow,
+                    tx,
                     org_id=case.employer_org_id,
                     event_type="case.destroyed",
                     data={
@@ -275,9 +275,9 @@ def destroy_cases(
     destroyed = set(ids)
     # After the commit (a rollback must keep a live case's files); a crash before they
     # run leaves the files to the next purge run's sweep (retention/leftovers.py).
-    uow.after_commit(lambda: forget_outbox(uow, destroyed))
+    tx.after_commit(lambda: forget_outbox(tx, destroyed))
     if evidence_keys:
-        uow.after_commit(lambda: delete_evidence(uow, evidence_keys))
+        tx.after_commit(lambda: delete_evidence(tx, evidence_keys))
     return certificates
 
 
@@ -344,35 +344,35 @@ def do_purge_due(
     """Destroy every case that is due, a chunk per transaction; safe to run concurrently."""
     sweep_leftovers(app_uow)  # first finish what a crash after an earlier commit left
     report = PurgeReport()
-    with app_uow() as uow:
-        report.skipped_held = _count_held_due(uow.session, now)
+    with app_uow() as tx:
+        report.skipped_held = _count_held_due(tx.session, now)
         if report.skipped_held:
             log.info("purge skipped %d due case(s) under legal hold", report.skipped_held)
     while True:
-        with app_uow() as uow:
+        with app_uow() as tx:
             query = (
                 select(Case)
-                .where(_due_query(uow.session, now))  # type: ignore[arg-type]
+                .where(_due_query(tx.session, now))  # type: ignore[arg-type]
                 .order_by(Case.destroy_due_at, Case.id)
                 .limit(chunk)
             )
-            if uow.session.get_bind().dialect.name == "postgresql":
+            if tx.session.get_bind().dialect.name == "postgresql":
                 # Two purges at once take different cases instead of waiting on each other.
                 query = query.with_for_update(skip_locked=True)
-            cases = list(uow.session.scalars(query))
+            cases = list(tx.session.scalars(query))
             if not cases:
                 return report
             erasure = set(
-                uow.session.scalars(
+                tx.session.scalars(
                     select(ErasureRequest.case_id).where(
-                        _among(uow.session, ErasureRequest.case_id, [c.id for c in cases]),
+                        _among(tx.session, ErasureRequest.case_id, [c.id for c in cases]),
                         ErasureRequest.done_at.is_(None),
                     )
                 )
             )
             reasons = {c.id: _reason(c, erasure) for c in cases}
-            destroy_cases(uow, cases, actor=SYSTEM, now=now, reasons=reasons)
-            uow.commit()
+            destroy_cases(tx, cases, actor=SYSTEM, now=now, reasons=reasons)
+            tx.commit()
         report.destroyed += len(cases)
         for reason in reasons.values():
             report.by_reason[reason] += 1
@@ -398,10 +398,10 @@ def _count_held_due(session: Session, now: datetime) -> int:
 
 def count_due(uow: UnitOfWork, now: datetime) -> int:
     """Return how many cases are due for destruction now (for progress bars)."""
-    with uow:
+    with uow as tx:
         return int(
-            uow.session.scalar(
-                select(func.count()).select_from(Case).where(_due_query(uow.session, now))  # type: ignore[arg-type]
+            tx.session.scalar(
+                select(func.count()).select_from(Case).where(_due_query(tx.session, now))  # type: ignore[arg-type]
             )
             or 0
         )
@@ -409,15 +409,15 @@ def count_due(uow: UnitOfWork, now: datetime) -> int:
 
 def do_destroy_now(uow: UnitOfWork, *, actor: Actor, case_id: str, reason: str) -> Tombstone:
     """Destroy one case at once (refusing while a legal hold is in force)."""
-    with uow:
-        case = load_case(uow.session, actor, case_id, for_update=True)
+    with uow as tx:
+        case = load_case(tx.session, actor, case_id, for_update=True)
         if case.status == "destroyed":
             raise InvalidState("This case has already been destroyed.")
-        now = uow.app.clock.now()
-        if _held(uow.session, [case.id], now):
+        now = tx.clock.now()
+        if _held(tx.session, [case.id], now):
             raise LegalHoldError()
-        destroy_cases(uow, [case], actor=actor, now=now, reasons={case.id: reason})
-        tomb = uow.session.get(Tombstone, case.id)
+        destroy_cases(tx, [case], actor=actor, now=now, reasons={case.id: reason})
+        tomb = tx.session.get(Tombstone, case.id)
         assert tomb is not None
-        uow.commit()
+        tx.commit()
         return tomb

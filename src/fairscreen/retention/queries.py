@@ -21,9 +21,9 @@ from fairscreen.shared.errors import NotFound
 
 def deletion_certificate(uow: UnitOfWork, *, actor: Actor, case_id: str) -> dict[str, Any]:
     """Return the deletion certificate of a destroyed case."""
-    with uow:
-        load_case(uow.session, actor, case_id)
-        tomb = uow.session.get(Tombstone, case_id)
+    with uow as tx:
+        load_case(tx.session, actor, case_id)
+        tomb = tx.session.get(Tombstone, case_id)
         if tomb is None:
             raise NotFound("This case has not been destroyed.")
         return {
@@ -77,38 +77,38 @@ def describe_policy(session: Session, org: Org) -> dict[str, Any]:
 def org_holds(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     """Return the legal holds the admin's organisation placed, holds in force first."""
     require_staff(actor, "admin")
-    with uow:
-        now = as_utc(uow.app.clock.now())
+    with uow as tx:
+        now = as_utc(tx.clock.now())
         rows = list(
-            uow.session.scalars(
+            tx.session.scalars(
                 select(LegalHold)
                 .where(LegalHold.org_id == actor.org_id)
                 .order_by(LegalHold.placed_at.desc(), LegalHold.id)
             )
         )
         views = []
-        with uow.app.vault(uow) as vault:
-            for hold in rows:
-                ended = hold.ends_at is not None and as_utc(hold.ends_at) <= now
-                # The reason is sealed under the case key: gone once the case is destroyed.
-                readable = hold.reason is not None and vault.is_readable(hold.case_id)
-                views.append(
-                    {
-                        "id": hold.id,
-                        "case_id": hold.case_id,
-                        "reason": (
-                            vault.open(hold.case_id, "retention_hold.reason", hold.reason)
-                            if readable and hold.reason is not None
-                            else None
-                        ),
-                        "placed_by": hold.placed_by,
-                        "placed_at": as_utc(hold.placed_at).isoformat(),
-                        "ends_at": as_utc(hold.ends_at).isoformat() if hold.ends_at else None,
-                        "released_at": (
-                            as_utc(hold.released_at).isoformat() if hold.released_at else None
-                        ),
-                        "in_force": hold.released_at is None and not ended,
-                    }
-                )
+        vault = tx.vault
+        for hold in rows:
+            ended = hold.ends_at is not None and as_utc(hold.ends_at) <= now
+            # The reason is sealed under the case key: gone once the case is destroyed.
+            readable = hold.reason is not None and vault.is_readable(hold.case_id)
+            views.append(
+                {
+                    "id": hold.id,
+                    "case_id": hold.case_id,
+                    "reason": (
+                        vault.open(hold.case_id, "retention_hold.reason", hold.reason)
+                        if readable and hold.reason is not None
+                        else None
+                    ),
+                    "placed_by": hold.placed_by,
+                    "placed_at": as_utc(hold.placed_at).isoformat(),
+                    "ends_at": as_utc(hold.ends_at).isoformat() if hold.ends_at else None,
+                    "released_at": (
+                        as_utc(hold.released_at).isoformat() if hold.released_at else None
+                    ),
+                    "in_force": hold.released_at is None and not ended,
+                }
+            )
         views.sort(key=lambda v: not v["in_force"])
         return views

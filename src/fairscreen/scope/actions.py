@@ -22,8 +22,8 @@ def do_create_position(
     title = title.strip()
     if not title or len(title) > 200:
         raise ValidationFailed("Give a title of 1 to 200 characters.", field="title")
-    with uow:
-        org = uow.session.get(Org, actor.org_id)
+    with uow as tx:
+        org = tx.session.get(Org, actor.org_id)
         if org is None or org.kind != "employer":
             raise Forbidden("Only an employer organisation has positions.")
         pack = load_pack(org.pack)
@@ -37,11 +37,11 @@ def do_create_position(
             pack=pack.code,
             pack_version=pack.version,
             allowed_categories=list(allowed),
-            created_at=uow.app.clock.now(),
+            created_at=tx.clock.now(),
         )
-        uow.session.add(position)
+        tx.session.add(position)
         append_event(
-            uow.session,
+            tx.session,
             type="position.created",
             actor=actor.ref,
             at=position.created_at,
@@ -54,31 +54,31 @@ def do_create_position(
                 "allowed": list(allowed),
             },
         )
-        uow.commit()
-        uow.session.expunge(position)
+        tx.commit()
+        tx.session.expunge(position)
         return position
 
 
 def get_position(uow: UnitOfWork, *, actor: Actor, position_id: str) -> Position:
     """Return one of the actor's organisation's positions."""
-    with uow:
-        position = uow.session.get(Position, position_id)
+    with uow as tx:
+        position = tx.session.get(Position, position_id)
         if position is None or position.org_id != actor.org_id:
             raise NotFound("There is no such position.")
-        uow.session.expunge(position)
+        tx.session.expunge(position)
         return position
 
 
 def list_positions(uow: UnitOfWork, *, actor: Actor) -> list[Position]:
     """Return the actor's organisation's positions."""
-    with uow:
+    with uow as tx:
         rows = list(
-            uow.session.scalars(
+            tx.session.scalars(
                 select(Position)
                 .where(Position.org_id == actor.org_id)
                 .order_by(Position.created_at)
             )
         )
         for row in rows:
-            uow.session.expunge(row)
+            tx.session.expunge(row)
         return rows

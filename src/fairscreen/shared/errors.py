@@ -13,6 +13,9 @@ class DomainError(Exception):
 
     code: ClassVar[str] = "domain_error"
     default_message: ClassVar[str] = "The request was refused."
+    # A counted refusal is an attempt to collect what the rules forbid: the unit of work
+    # counts it for the regulator's figures whatever the channel (db/uow.py).
+    counted: ClassVar[bool] = False
 
     def __init__(self, message: str | None = None, **details: Any) -> None:
         self.message = message or self.default_message
@@ -37,11 +40,13 @@ class NotFound(DomainError):
 
 class ConsentRequired(DomainError):
     code = "consent_required"
+    counted = True
     default_message = "The candidate has not signed consent for this check yet."
 
 
 class ConsentWithdrawn(DomainError):
     code = "consent_withdrawn"
+    counted = True
     default_message = "The candidate withdrew or refused consent; nothing more may be collected."
 
 
@@ -77,16 +82,19 @@ class ValidationFailed(DomainError):
 
 class OutOfScope(DomainError):
     code = "out_of_scope"
+    counted = True
     default_message = "This is outside the scope the position allows and the candidate granted."
 
 
 class ForbiddenCategory(DomainError):
     code = "forbidden_category"
+    counted = True
     default_message = "This category may never be collected for employment."
 
 
 class ForbiddenContent(DomainError):
     code = "forbidden_content"
+    counted = True
     default_message = "The text touches a topic that may never be recorded."
 
 

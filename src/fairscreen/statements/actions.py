@@ -12,7 +12,7 @@ import re
 from sqlalchemy import select
 
 from fairscreen.cases.actions import load_case
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor
 from fairscreen.ledger.events import append_event
 from fairscreen.scope.guard import screen_text
@@ -61,20 +61,20 @@ def do_add_account(uow: UnitOfWork, *, actor: Actor, finding_id: str, statement:
             f"Write your account (1 to {MAX_LEN} characters).", field="statement"
         )
     check_account(statement)
-    with uow:
-        finding = uow.session.get(Finding, finding_id)
+    with uow as tx:
+        finding = tx.session.get(Finding, finding_id)
         if finding is None or finding.case_id != actor.case_id:
             raise NotFound("There is no such finding in your case.")
         # Locked as the decision locks it: an account racing the decision is either in
         # before it or refused, never added to a case decided without it.
-        case = load_case(uow.session, actor, finding.case_id, for_update=True)
+        case = load_case(tx.session, actor, finding.case_id, for_update=True)
         if case.status in DECIDED:
             raise InvalidState(AFTER_DECISION, status=case.status)
-        now = uow.app.clock.now()
+        now = tx.clock.now()
         account_id = new_id("acc")
-        with uow.app.vault(uow) as vault:
-            sealed = vault.seal(case.id, "statements_account.statement", statement)
-        uow.session.add(
+        vault = tx.vault
+        sealed = vault.seal(case.id, "statements_account.statement", statement)
+        tx.session.add(
             CandidateAccount(
                 id=account_id,
                 case_id=case.id,
@@ -84,7 +84,7 @@ def do_add_account(uow: UnitOfWork, *, actor: Actor, finding_id: str, statement:
             )
         )
         append_event(
-            uow.session,
+            tx.session,
             type="candidate_account.added",
             actor=actor.ref,
             at=now,
@@ -92,28 +92,26 @@ def do_add_account(uow: UnitOfWork, *, actor: Actor, finding_id: str, statement:
             org_id=case.employer_org_id,
             data={"account_id": account_id, "finding_id": finding_id},
         )
-        uow.commit()
+        tx.commit()
         return account_id
 
 
-def accounts_by_finding(
-    uow: UnitOfWork, case_ref_id: str, may_see: bool
-) -> dict[str, list[dict[str, str]]]:
+def accounts_by_finding(tx: Tx, case_ref_id: str, may_see: bool) -> dict[str, list[dict[str, str]]]:
     """Return the accounts of a case's findings (inside an entered unit of work)."""
     out: dict[str, list[dict[str, str]]] = {}
-    rows = uow.session.scalars(
+    rows = tx.session.scalars(
         select(CandidateAccount)
         .where(CandidateAccount.case_id == case_ref_id)
         .order_by(CandidateAccount.created_at)
     )
-    with uow.app.vault(uow) as vault:
-        for row in rows:
-            text = (
-                vault.open(row.case_id, "statements_account.statement", row.statement)
-                if may_see and row.statement is not None
-                else None
-            )
-            out.setdefault(row.finding_id, []).append(
-                {"id": row.id, "statement": text or "", "at": row.created_at.isoformat()}
-            )
+    vault = tx.vault
+    for row in rows:
+        text = (
+            vault.open(row.case_id, "statements_account.statement", row.statement)
+            if may_see and row.statement is not None
+            else None
+        )
+        out.setdefault(row.finding_id, []).append(
+            {"id": row.id, "statement": text or "", "at": row.created_at.isoformat()}
+        )
     return out

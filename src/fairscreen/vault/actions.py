@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.ledger.events import EventValue, append_event
 from fairscreen.ledger.models import LedgerEvent
 from fairscreen.vault.keys import KeyProvider, WrappedKey, kek_version
@@ -32,9 +32,9 @@ class RotationReport:
     retired: tuple[str, ...]
 
 
-def _already_recorded(uow: UnitOfWork, current: str, retired: list[str]) -> bool:
+def _already_recorded(tx: Tx, current: str, retired: list[str]) -> bool:
     """Tell whether the last rotation recorded already names this KEK and these retirements."""
-    body = uow.session.scalar(
+    body = tx.session.scalar(
         select(LedgerEvent.body)
         .where(LedgerEvent.type == "keys.rotated")
         .order_by(LedgerEvent.idx.desc())
@@ -68,23 +68,23 @@ def begin_rotation(new_uow: Callable[[], UnitOfWork], keys: KeyProvider) -> str:
     rotate = getattr(keys, "rotate", None)
     if rotate is None:
         raise RotationUnsupported("this key provider cannot rotate")
-    with new_uow() as uow:
-        connection = uow.session.connection()  # SQLite: BEGIN IMMEDIATE, the write lock
+    with new_uow() as tx:
+        connection = tx.session.connection()  # SQLite: BEGIN IMMEDIATE, the write lock
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ROTATION_LOCK})")
         current = keys.current_kek_id()
-        left = uow.session.scalar(select(_not_under(current).exists()))
+        left = tx.session.scalar(select(_not_under(current).exists()))
         if not left and not unfinished_rotation(keys):
             current = str(rotate())
-        uow.commit()
+        tx.commit()
     return current
 
 
 def count_to_rewrap(uow: UnitOfWork, kek_id: str) -> int:
     """Return how many live data keys are not yet under `kek_id`."""
-    with uow:
+    with uow as tx:
         return int(
-            uow.session.scalar(
+            tx.session.scalar(
                 select(func.count())
                 .select_from(VaultCaseKey)
                 .where(VaultCaseKey.kek_id != kek_id, VaultCaseKey.wrapped.is_not(None))
@@ -127,15 +127,15 @@ def do_rewrap_all(
     done = 0
     while True:
         current = keys.current_kek_id()
-        with new_uow() as uow:
+        with new_uow() as tx:
             query = _not_under(current).limit(batch)
-            if uow.session.get_bind().dialect.name == "postgresql":
+            if tx.session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            rows = list(uow.session.scalars(query))
+            rows = list(tx.session.scalars(query))
             if not rows:
                 break
             _rewrap(keys, rows)
-            uow.commit()
+            tx.commit()
         done += len(rows)
         if progress:
             progress(len(rows))
@@ -143,17 +143,17 @@ def do_rewrap_all(
     # hold_kek_guard): a key wrapped under an old KEK by a transaction that began before
     # the rotation and committed since is re-wrapped here rather than left under a KEK
     # about to be retired; one that is wrapped after this commits sees the new KEK.
-    with new_uow() as uow:
-        hold_kek_guard(uow.session, exclusive=True)
+    with new_uow() as tx:
+        hold_kek_guard(tx.session, exclusive=True)
         current = keys.current_kek_id()
-        late = list(uow.session.scalars(_not_under(current).with_for_update()))
+        late = list(tx.session.scalars(_not_under(current).with_for_update()))
         _rewrap(keys, late)
         in_use = set(
-            uow.session.scalars(
+            tx.session.scalars(
                 select(VaultCaseKey.kek_id).where(VaultCaseKey.wrapped.is_not(None)).distinct()
             )
         )
-        uow.commit()
+        tx.commit()
     done += len(late)
     if progress and late:
         progress(len(late))
@@ -161,16 +161,16 @@ def do_rewrap_all(
     retired = [k for k in kek_ids if kek_version(k) < kek_version(current) and k not in in_use]
     # Record first, retire after: a crash in between leaves an old KEK in the key file,
     # which tells the next run to finish this rotation (retire it) rather than start one.
-    with new_uow() as uow:
-        if not _already_recorded(uow, current, retired):
+    with new_uow() as tx:
+        if not _already_recorded(tx, current, retired):
             append_event(
-                uow.session,
+                tx.session,
                 type="keys.rotated",
                 actor=actor_ref,
-                at=uow.app.clock.now(),
+                at=tx.clock.now(),
                 data={"kek_id": current, "rewrapped": done, "retired": list[EventValue](retired)},
             )
-            uow.commit()
+            tx.commit()
     retire = getattr(keys, "retire", None)
     if retire is not None:
         for kek_id in retired:

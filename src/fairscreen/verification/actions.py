@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
 from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
 from fairscreen.cases.policy import COLLECTING
-from fairscreen.compliance.actions import record_refusal
 from fairscreen.consent.policy import check_collection
 from fairscreen.consent.queries import granted_categories
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor, access_case_as_investigator
 from fairscreen.ledger.events import append_event
 from fairscreen.matching.actions import check_subject
@@ -24,8 +22,6 @@ from fairscreen.matching.policy import RECORD_KINDS
 from fairscreen.scope.guard import screen_text
 from fairscreen.scope.policy import Pack, load_pack
 from fairscreen.shared.errors import (
-    ConsentRequired,
-    ConsentWithdrawn,
     ForbiddenCategory,
     ForbiddenContent,
     IdentityNotMatched,
@@ -44,9 +40,6 @@ from fairscreen.verification.policy import (
     status_of,
 )
 
-if TYPE_CHECKING:
-    from fairscreen.bootstrap import App
-
 SEVERITIES = ("minor", "material", "falsified", "conviction")
 # Which collection method of the scope rules each source kind is.
 KIND_METHODS = {
@@ -60,14 +53,6 @@ KIND_METHODS = {
     "reference": "reference",
 }
 ALWAYS_ALLOWED_KINDS = frozenset({"self_declared"})
-# Refusals the compliance figures count (collection the law or the candidate did not allow).
-COUNTED_REFUSALS = (
-    OutOfScope,
-    ForbiddenCategory,
-    ForbiddenContent,
-    ConsentRequired,
-    ConsentWithdrawn,
-)
 STATUS_EVENTS = {
     Status.VERIFIED: "finding.verified",
     Status.INCONCLUSIVE: "finding.inconclusive",
@@ -104,29 +89,15 @@ def check_text(text: str, field: str) -> None:
         )
 
 
-@contextmanager
-def _counting_refusals(app: App, refs: dict[str, str]) -> Iterator[None]:
-    # The refused transaction rolls back; the refusal is counted in one of its own.
-    try:
-        yield
-    except COUNTED_REFUSALS as exc:
-        if "case_id" in refs:
-            try:
-                record_refusal(app, org_id=refs["org_id"], case_id=refs["case_id"], code=exc.code)
-            except Exception:  # noqa: BLE001 - the refusal itself must still reach the caller
-                app.log.exception("could not count a refused attempt")
-        raise
-
-
-def _case_for_investigator(uow: UnitOfWork, actor: Actor, case_id: str) -> Case:
-    case = uow.session.get(Case, case_id, with_for_update=True)
+def _case_for_investigator(tx: Tx, actor: Actor, case_id: str) -> Case:
+    case = tx.session.get(Case, case_id, with_for_update=True)
     access_case_as_investigator(actor, case_ref(case) if case else None)
     assert case is not None
     return case
 
 
-def _check_collecting(uow: UnitOfWork, case: Case, category: str) -> None:
-    granted = granted_categories(uow.session, case.id)
+def _check_collecting(tx: Tx, case: Case, category: str) -> None:
+    granted = granted_categories(tx.session, case.id)
     check_collection(
         status=case.status,
         stopped=case.collection_stopped_at is not None,
@@ -186,26 +157,24 @@ def do_record_finding(
     fact_date: date | None = None,
 ) -> FindingState:
     """Record a finding (unverified until sources verify it); nothing is kept on refusal."""
-    refs: dict[str, str] = {}
-    # The refused transaction ends (uow exits) before the refusal is counted in its own.
-    with _counting_refusals(uow.app, refs), uow:
-        case = _case_for_investigator(uow, actor, case_id)
-        refs.update(case_id=case.id, org_id=case.employer_org_id)
+    with uow as tx:
+        case = _case_for_investigator(tx, actor, case_id)
+        tx.concerning(case.employer_org_id, case.id)
         pack = load_pack(case.pack)
         chosen = check_finding(pack, category=category, severity=severity, adverse=adverse)
-        _check_collecting(uow, case, category)
+        _check_collecting(tx, case, category)
         check_litigation_role(pack, category, subject_role)
         if not claim.strip():
             raise ValidationFailed("Describe the finding.", field="claim")
         check_text(claim, "claim")
-        now = uow.app.clock.now()
+        now = tx.clock.now()
         if fact_date is not None and fact_date > now.date():
             raise ValidationFailed("The fact cannot lie in the future.", field="fact_date")
         result = status_of([], category=category)
         finding_id = new_id("fnd")
-        with uow.app.vault(uow) as vault:
-            sealed = vault.seal(case.id, "finding.claim", claim)
-        uow.session.add(
+        vault = tx.vault
+        sealed = vault.seal(case.id, "finding.claim", claim)
+        tx.session.add(
             Finding(
                 id=finding_id,
                 case_id=case.id,
@@ -227,7 +196,7 @@ def do_record_finding(
             )
         )
         append_event(
-            uow.session,
+            tx.session,
             type="finding.recorded",
             actor=actor.ref,
             at=now,
@@ -242,7 +211,7 @@ def do_record_finding(
                 "rules_version": result.rules_version,
             },
         )
-        uow.commit()
+        tx.commit()
         return FindingState(finding_id, result.status.value)
 
 
@@ -272,50 +241,48 @@ def do_add_source(
     subject: Mapping[str, Any] | None = None,
 ) -> FindingState:
     """Add a source to a finding and recompute its status under the verification rules."""
-    refs: dict[str, str] = {}
-    # The refused transaction ends (uow exits) before the refusal is counted in its own.
-    with _counting_refusals(uow.app, refs), uow:
-        finding = uow.session.get(Finding, finding_id, with_for_update=True)
+    with uow as tx:
+        finding = tx.session.get(Finding, finding_id, with_for_update=True)
         if finding is None:
             raise NotFound()
-        case = _case_for_investigator(uow, actor, finding.case_id)
-        refs.update(case_id=case.id, org_id=case.employer_org_id)
-        _check_collecting(uow, case, finding.category)
+        case = _case_for_investigator(tx, actor, finding.case_id)
+        tx.concerning(case.employer_org_id, case.id)
+        _check_collecting(tx, case, finding.category)
         check_source_kind(load_pack(case.pack), finding.category, kind)
         if not origin.strip():
             raise ValidationFailed("Name the source's origin.", field="origin")
         check_text(origin, "origin")
         if note:
             check_text(note, "note")
-        matched = _match_subject(uow, case, kind, subject)
-        now = uow.app.clock.now()
+        matched = _match_subject(tx, case, kind, subject)
+        now = tx.clock.now()
         source_id = new_id("src")
-        with uow.app.vault(uow) as vault:
-            source = Source(
-                id=source_id,
-                finding_id=finding.id,
-                case_id=case.id,
-                kind=kind,
-                origin=vault.seal(case.id, "source.origin", origin),
-                origin_normalised=_origin_hash(vault.lookup_hash, origin),
-                supports=supports,
-                note=vault.seal(case.id, "source.note", note) if note else None,
-                matched_identifiers=(
-                    vault.seal(case.id, "source.matched_identifiers", ",".join(matched))
-                    if matched is not None
-                    else None
-                ),
-                retracted=False,
-                recorded_by=actor.id,
-                recorded_at=now,
-            )
-        uow.session.add(source)
-        uow.session.flush()
+        vault = tx.vault
+        source = Source(
+            id=source_id,
+            finding_id=finding.id,
+            case_id=case.id,
+            kind=kind,
+            origin=vault.seal(case.id, "source.origin", origin),
+            origin_normalised=_origin_hash(vault.lookup_hash, origin),
+            supports=supports,
+            note=vault.seal(case.id, "source.note", note) if note else None,
+            matched_identifiers=(
+                vault.seal(case.id, "source.matched_identifiers", ",".join(matched))
+                if matched is not None
+                else None
+            ),
+            retracted=False,
+            recorded_by=actor.id,
+            recorded_at=now,
+        )
+        tx.session.add(source)
+        tx.session.flush()
         previous = finding.status
-        status = recompute(uow, finding)
+        status = recompute(tx, finding)
         data = {"finding_id": finding.id, "source_id": source_id, "kind": kind}
         append_event(
-            uow.session,
+            tx.session,
             type="source.recorded",
             actor=actor.ref,
             at=now,
@@ -325,7 +292,7 @@ def do_add_source(
         )
         if status.value != previous:
             append_event(
-                uow.session,
+                tx.session,
                 type=STATUS_EVENTS[status],
                 actor=actor.ref,
                 at=now,
@@ -339,12 +306,12 @@ def do_add_source(
                     "rules_version": finding.rules_version,
                 },
             )
-        uow.commit()
+        tx.commit()
         return FindingState(finding.id, finding.status)
 
 
 def _match_subject(
-    uow: UnitOfWork, case: Case, kind: str, subject: Mapping[str, Any] | None
+    tx: Tx, case: Case, kind: str, subject: Mapping[str, Any] | None
 ) -> list[str] | None:
     """Tie a record to the candidate by two identifiers beyond the name, or refuse."""
     if kind not in RECORD_KINDS:
@@ -359,7 +326,7 @@ def _match_subject(
                 missing=["name", "id_number", "date_of_birth", "address"],
             )
         return None
-    return list(check_subject(uow, case, subject).matched)
+    return list(check_subject(tx, case, subject).matched)
 
 
 def _origin_hash(lookup_hash: Callable[[str, str], str], origin: str) -> str:
@@ -368,9 +335,9 @@ def _origin_hash(lookup_hash: Callable[[str, str], str], origin: str) -> str:
     return lookup_hash("origin", normalised) if normalised else ""
 
 
-def recompute(uow: UnitOfWork, finding: Finding) -> Status:
+def recompute(tx: Tx, finding: Finding) -> Status:
     """Store a finding's status from all its sources; return it (call after any change)."""
-    sources = uow.session.scalars(select(Source).where(Source.finding_id == finding.id)).all()
+    sources = tx.session.scalars(select(Source).where(Source.finding_id == finding.id)).all()
     result = status_of(
         [
             SourceView(s.kind, s.origin_normalised, s.supports, s.retracted, s.recorded_at)
@@ -381,5 +348,5 @@ def recompute(uow: UnitOfWork, finding: Finding) -> Status:
     finding.status = result.status.value
     finding.reason_code = result.reason_code.value
     finding.rules_version = result.rules_version
-    finding.updated_at = uow.app.clock.now()
+    finding.updated_at = tx.clock.now()
     return result.status

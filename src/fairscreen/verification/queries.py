@@ -9,16 +9,16 @@ from sqlalchemy import select
 
 from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx
 from fairscreen.identity.policy import Actor, may_see_personal_data
 from fairscreen.shared.sealed import Sealed
 from fairscreen.verification.models import Finding, Source
 
 
-def case_findings(uow: UnitOfWork, case_id: str) -> list[Finding]:
+def case_findings(tx: Tx, case_id: str) -> list[Finding]:
     """Return a case's findings in the order they were recorded."""
     return list(
-        uow.session.scalars(
+        tx.session.scalars(
             select(Finding)
             .where(Finding.case_id == case_id)
             .order_by(Finding.recorded_at, Finding.id)
@@ -26,10 +26,10 @@ def case_findings(uow: UnitOfWork, case_id: str) -> list[Finding]:
     )
 
 
-def sources_by_finding(uow: UnitOfWork, case_id: str) -> dict[str, list[Source]]:
+def sources_by_finding(tx: Tx, case_id: str) -> dict[str, list[Source]]:
     """Return a case's sources grouped by finding, in the order they were recorded."""
     grouped: dict[str, list[Source]] = defaultdict(list)
-    rows = uow.session.scalars(
+    rows = tx.session.scalars(
         select(Source).where(Source.case_id == case_id).order_by(Source.recorded_at, Source.id)
     )
     for source in rows:
@@ -40,20 +40,18 @@ def sources_by_finding(uow: UnitOfWork, case_id: str) -> dict[str, list[Source]]
 class Opener:
     """Opens a case's sealed fields for a viewer who may see them, else gives None."""
 
-    def __init__(self, uow: UnitOfWork, actor: Actor, case: Case) -> None:
-        self.uow = uow
+    def __init__(self, tx: Tx, actor: Actor, case: Case) -> None:
+        self.tx = tx
         self.case_id = case.id
         self.allowed = may_see_personal_data(actor, case_ref(case))
         if self.allowed:
-            with uow.app.vault(uow) as vault:
-                self.allowed = vault.is_readable(case.id)
+            self.allowed = tx.vault.is_readable(case.id)
 
     def __call__(self, field: str, sealed: Sealed | None) -> str | None:
         """Return the plaintext of a sealed field, or None when not allowed or absent."""
         if not self.allowed or sealed is None:
             return None
-        with self.uow.app.vault(self.uow) as vault:
-            return vault.open(self.case_id, field, sealed)
+        return self.tx.vault.open(self.case_id, field, sealed)
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -95,15 +93,15 @@ def finding_view(finding: Finding, sources: list[Source], open_: Opener) -> dict
 
 
 def findings_view(
-    uow: UnitOfWork,
+    tx: Tx,
     actor: Actor,
     case: Case,
     loaded: tuple[list[Finding], dict[str, list[Source]]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Return every finding of a case as the viewer may see it (inside an entered uow).
+    """Return every finding of a case as the viewer may see it (inside an entered tx).
 
     `loaded` is the case's findings and sources when the caller has read them already.
     """
-    open_ = Opener(uow, actor, case)
-    findings, sources = loaded or (case_findings(uow, case.id), sources_by_finding(uow, case.id))
+    open_ = Opener(tx, actor, case)
+    findings, sources = loaded or (case_findings(tx, case.id), sources_by_finding(tx, case.id))
     return [finding_view(f, sources.get(f.id, []), open_) for f in findings]

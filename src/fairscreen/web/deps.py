@@ -69,7 +69,7 @@ async def request_actor(request: Request, app: AppDep) -> Actor | None:
     """The dependency behind `optional_actor`: a key accepted moments ago needs no thread."""
     token = _bearer(request)
     if token is not None and not token.startswith(CANDIDATE_TOKEN_PREFIX):
-        recalled = recall_api_key(app, token)
+        recalled = recall_api_key(app.recent_keys, token)
         if recalled is not None:
             limiter(request).check(Door.SECRET, client_address(request))
             return recalled

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 from sqlalchemy import select
 
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor, require_staff
 from fairscreen.ledger.events import append_event, iso
 from fairscreen.shared.errors import NotFound, ValidationFailed
@@ -57,32 +57,32 @@ def do_create_endpoint(
         raise ValidationFailed(
             f"Subscribe to one or more of: {', '.join(EVENT_TYPES)}.", field="events"
         )
-    with uow:
+    with uow as tx:
         endpoint = Endpoint(
             id=new_id("whk"),
             org_id=actor.org_id or "",
             url=url,
             events=sorted(set(events)),
             secret=new_secret(),
-            created_at=uow.app.clock.now(),
+            created_at=tx.clock.now(),
         )
-        uow.session.add(endpoint)
+        tx.session.add(endpoint)
         append_event(
-            uow.session,
+            tx.session,
             type="webhook.created",
             actor=actor.ref,
             at=endpoint.created_at,
             org_id=endpoint.org_id,
             data={"endpoint_id": endpoint.id, "events": list(endpoint.events)},
         )
-        uow.commit()
+        tx.commit()
         return endpoint.id, endpoint.secret
 
 
-def enqueue(uow: UnitOfWork, *, org_id: str, event_type: str, data: dict[str, Any]) -> int:
+def enqueue(tx: Tx, *, org_id: str, event_type: str, data: dict[str, Any]) -> int:
     """Queue an event for every subscribed endpoint of an org, in the caller's transaction."""
-    now = uow.app.clock.now()
-    endpoints = uow.session.scalars(
+    now = tx.clock.now()
+    endpoints = tx.session.scalars(
         select(Endpoint).where(Endpoint.org_id == org_id, Endpoint.disabled_at.is_(None))
     )
     n = 0
@@ -95,7 +95,7 @@ def enqueue(uow: UnitOfWork, *, org_id: str, event_type: str, data: dict[str, An
             separators=(",", ":"),
             sort_keys=True,
         )
-        uow.session.add(
+        tx.session.add(
             Delivery(
                 id=msg_id,
                 endpoint_id=endpoint.id,
@@ -122,19 +122,19 @@ def do_deliver_due(
 ) -> DeliveryReport:
     """Attempt every due delivery once; claim rows so several processes never double-send."""
     delivered = retrying = failed = 0
-    with new_uow() as uow:
-        now = uow.app.clock.now()
+    with new_uow() as tx:
+        now = tx.clock.now()
         query = (
             select(Delivery)
             .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
             .order_by(Delivery.next_attempt_at)
             .limit(limit)
         )
-        if uow.session.get_bind().dialect.name == "postgresql":
+        if tx.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        due = list(uow.session.scalars(query))
+        due = list(tx.session.scalars(query))
         for delivery in due:
-            endpoint = uow.session.get(Endpoint, delivery.endpoint_id)
+            endpoint = tx.session.get(Endpoint, delivery.endpoint_id)
             assert endpoint is not None
             body = delivery.body.encode()
             stamp = int(now.timestamp())
@@ -160,31 +160,31 @@ def do_deliver_due(
                     failed += 1
                 else:
                     retrying += 1
-        uow.commit()
+        tx.commit()
     return DeliveryReport(delivered, retrying, failed)
 
 
 def do_redeliver(uow: UnitOfWork, *, actor: Actor, delivery_id: str) -> None:
     """Queue a delivery again at once (same webhook-id), on an admin's request."""
     require_staff(actor, "admin")
-    with uow:
-        delivery = uow.session.get(Delivery, delivery_id)
-        endpoint = uow.session.get(Endpoint, delivery.endpoint_id) if delivery else None
+    with uow as tx:
+        delivery = tx.session.get(Delivery, delivery_id)
+        endpoint = tx.session.get(Endpoint, delivery.endpoint_id) if delivery else None
         if delivery is None or endpoint is None or endpoint.org_id != actor.org_id:
             raise NotFound()
         delivery.status = "pending"
-        delivery.next_attempt_at = uow.app.clock.now()
-        uow.commit()
+        delivery.next_attempt_at = tx.clock.now()
+        tx.commit()
 
 
 def deliveries(uow: UnitOfWork, *, actor: Actor, endpoint_id: str) -> list[dict[str, Any]]:
     """Return the delivery log of an endpoint."""
     require_staff(actor, "admin")
-    with uow:
-        endpoint = uow.session.get(Endpoint, endpoint_id)
+    with uow as tx:
+        endpoint = tx.session.get(Endpoint, endpoint_id)
         if endpoint is None or endpoint.org_id != actor.org_id:
             raise NotFound()
-        rows = uow.session.scalars(
+        rows = tx.session.scalars(
             select(Delivery)
             .where(Delivery.endpoint_id == endpoint_id)
             .order_by(Delivery.created_at.desc())

@@ -15,9 +15,9 @@ from fairscreen.webhooks.models import Delivery, Endpoint
 def org_endpoints(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     """Return the admin's organisation's endpoints with their deliveries counted by status."""
     require_staff(actor, "admin")
-    with uow:
+    with uow as tx:
         endpoints = list(
-            uow.session.scalars(
+            tx.session.scalars(
                 select(Endpoint)
                 .where(Endpoint.org_id == actor.org_id)
                 .order_by(Endpoint.created_at, Endpoint.id)
@@ -25,7 +25,7 @@ def org_endpoints(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
         )
         counts: dict[str, dict[str, int]] = {e.id: {} for e in endpoints}
         if endpoints:
-            rows = uow.session.execute(
+            rows = tx.session.execute(
                 select(Delivery.endpoint_id, Delivery.status, func.count())
                 .where(Delivery.endpoint_id.in_(list(counts)))
                 .group_by(Delivery.endpoint_id, Delivery.status)

@@ -11,7 +11,7 @@ from factories.world import make_world, open_case
 from fairscreen.cases.actions import authenticate_candidate
 from fairscreen.cases.models import Case
 from fairscreen.cases.queries import case_view
-from fairscreen.compliance.actions import counting_refusals, refusal_counts
+from fairscreen.compliance.actions import refusal_counts
 from fairscreen.consent.actions import (
     Evidence,
     do_refuse_consent,
@@ -212,9 +212,10 @@ def test_receipt_carries_the_consent_record_fields(fs) -> None:
 
 def test_refusals_are_counted_per_organisation_even_though_the_request_rolls_back(fs) -> None:
     world = make_world(fs)
-    with pytest.raises(OutOfScope), counting_refusals(fs, org_id=world.employer):
+    with pytest.raises(OutOfScope):
         open_case(world, categories=("identity", "credit"))
-    with pytest.raises(ValidationFailed), counting_refusals(fs, org_id=world.employer):
+    with pytest.raises(ValidationFailed), fs.uow() as tx:
+        tx.concerning(world.employer)
         raise ValidationFailed("not a counted refusal")
     counts = refusal_counts(fs.reader(), org_id=world.employer)
     assert counts["out_of_scope"] == 1

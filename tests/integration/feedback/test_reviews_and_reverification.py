@@ -106,8 +106,7 @@ def test_a_rejected_candidate_gets_a_re_review_by_someone_else(fs, clock):
     with pytest.raises(InvalidState):
         do_request_review(fs.uow(), actor=cand, statement="again")
     owner = colleague if asked["owner"] == colleague.actor.id else world["admin"]
-    with fs.reader() as uow:
-        queue = staff_items(uow, actor=owner.actor, kind="review")
+    queue = staff_items(fs.reader(), actor=owner.actor, kind="review")
     assert [item["id"] for item in queue] == [asked["id"]]
 
     # The decider may not review their own decision; another organisation may not see it.

@@ -14,7 +14,7 @@ from factories.world import make_world, open_case
 from fairscreen.cases.actions import authenticate_candidate
 from fairscreen.cases.models import Case
 from fairscreen.consent.models import ConsentRecord
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx
 from fairscreen.evidence.actions import do_upload_evidence
 from fairscreen.identity.policy import SYSTEM
 from fairscreen.ledger.models import LedgerEvent
@@ -47,7 +47,8 @@ def test_purge_destroys_the_key_first_and_keeps_a_certificate(fs) -> None:
     _due(fs, case_id)
     report = do_purge_due(fs.uow, now=fs.clock.now())
     assert report.destroyed == 1
-    with fs.reader() as uow, fs.vault(uow) as vault:
+    with fs.reader() as uow:
+        vault = uow.vault
         case = uow.session.get(Case, case_id)
         assert case.status == "destroyed"
         assert case.candidate_name is None and case.candidate_email is None
@@ -78,7 +79,8 @@ def test_a_backup_taken_before_purge_cannot_reveal_the_case(fs) -> None:
         backup = uow.session.get(Case, case_id).candidate_name  # a copy of the ciphertext
     _due(fs, case_id)
     do_purge_due(fs.uow, now=fs.clock.now())
-    with fs.reader() as uow, fs.vault(uow) as vault, pytest.raises(KeyDestroyed):
+    with fs.reader() as uow, pytest.raises(KeyDestroyed):
+        vault = uow.vault
         vault.open(case_id, "case.candidate_name", backup)
 
 
@@ -213,7 +215,7 @@ def test_the_next_purge_removes_files_a_crash_after_the_commit_left_behind(fs, m
     }
     _due(fs, gone)
     with monkeypatch.context() as crash:
-        crash.setattr(UnitOfWork, "after_commit", lambda _self, _effect: None)
+        crash.setattr(Tx, "after_commit", lambda _self, _effect: None)
         assert do_purge_due(fs.uow, now=fs.clock.now()).destroyed == 1
     with fs.reader() as uow:
         assert uow.session.get(Tombstone, gone) is not None

@@ -47,7 +47,8 @@ def test_ciphertext_moved_to_another_case_does_not_open(fs) -> None:
     world = make_world(fs)
     a, _ = open_case(world, email="a@candidate.example")
     b, _ = open_case(world, email="b@candidate.example")
-    with fs.reader() as uow, fs.vault(uow) as vault:
+    with fs.reader() as uow:
+        vault = uow.vault
         case_a = uow.session.get(Case, a)
         assert vault.open(a, "case.candidate_name", case_a.candidate_name) == "张伟"
         with pytest.raises(SealError):
@@ -59,7 +60,8 @@ def test_ciphertext_moved_to_another_case_does_not_open(fs) -> None:
 def test_email_lookup_uses_a_keyed_hash(fs) -> None:
     world = make_world(fs)
     open_case(world, email=EMAIL)
-    with fs.reader() as uow, fs.vault(uow) as vault:
+    with fs.reader() as uow:
+        vault = uow.vault
         case = uow.session.scalars(select(Case)).one()
         assert case.candidate_email_index == vault.lookup_hash("email", EMAIL)
         assert EMAIL not in (case.candidate_email_index or "")

@@ -75,7 +75,8 @@ def test_a_rotation_cannot_retire_the_old_kek_while_a_key_wrapped_under_it_is_un
     impatient = _other_process(fs, backend, wait=False)
     opening = new_id("case")
     try:
-        with fs.uow() as uow, fs.vault(uow) as vault:
+        with fs.uow() as uow:
+            vault = uow.vault
             vault.create_key(opening, clock.now())  # under k1: the rotation has not begun
             assert impatient.keys.rotate() == "k2"
             with pytest.raises(OperationalError):
@@ -106,7 +107,8 @@ def test_a_key_committed_under_the_old_kek_while_the_rotation_waits_is_rewrapped
     opening = new_id("case")
     real_guard = vault_actions.hold_kek_guard
 
-    with fs.uow() as uow, fs.vault(uow) as vault:
+    with fs.uow() as uow:
+        vault = uow.vault
 
         def commit_the_opening_first(session, *, exclusive=False):
             # Where the rotation would wait for the opening's shared guard, the opening

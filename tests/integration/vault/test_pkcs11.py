@@ -54,7 +54,8 @@ def test_a_case_round_trips_through_the_hsm(fs, hsm) -> None:
     app = App(fs.settings, clock=fs.clock, engine=fs.engine, keys=hsm)
     world = make_world(app)
     case_id, _ = open_case(world, name="欧阳修")
-    with app.reader() as uow, app.vault(uow) as vault:
+    with app.reader() as uow:
+        vault = uow.vault
         case = uow.session.scalars(select(Case)).one()
         assert vault.open(case_id, "case.candidate_name", case.candidate_name) == "欧阳修"
     assert hsm.ledger_signing_key().public_key() is not None

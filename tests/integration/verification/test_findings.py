@@ -43,8 +43,8 @@ def test_claim_origin_and_note_are_stored_only_sealed_and_origin_as_a_keyed_hash
         assert finding is not None and "清华".encode() not in finding.claim.blob
         assert "清".encode() not in source.origin.blob
         assert len(source.origin_normalised) == 64 and "清" not in source.origin_normalised
-        with fs.vault(uow) as vault:
-            assert vault.open(case_id, "source.note", source.note) == "复印件"
+        vault = uow.vault
+        assert vault.open(case_id, "source.note", source.note) == "复印件"
 
 
 def test_status_changes_append_their_events_with_ids_only(fs):

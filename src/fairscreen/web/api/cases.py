@@ -11,7 +11,6 @@ from starlette.concurrency import run_in_threadpool
 from fairscreen.cases import actions as case_actions
 from fairscreen.cases import queries as case_queries
 from fairscreen.cases.policy import STATUSES
-from fairscreen.compliance.actions import counting_refusals
 from fairscreen.scope import actions as scope_actions
 from fairscreen.web.api.common import MAX_INT, Body, errors
 from fairscreen.web.deps import AppDep, StaffDep
@@ -75,16 +74,15 @@ def get_position(position_id: str, app: AppDep, actor: StaffDep) -> dict[str, An
 @router.post("/cases", status_code=201, responses=errors(401, 403, 404), tags=["cases"])
 def open_case(body: CaseIn, app: AppDep, actor: StaffDep) -> dict[str, Any]:
     """Open a case and invite the candidate to consent."""
-    with counting_refusals(app, org_id=actor.org_id):
-        case_id, _token = case_actions.do_open_case(
-            app.uow(),
-            actor=actor,
-            position_id=body.position_id,
-            candidate_name=body.candidate.name,
-            candidate_email=body.candidate.email,
-            categories=body.categories,
-            agency_id=body.agency_id,
-        )
+    case_id, _token = case_actions.do_open_case(
+        app.uow(),
+        actor=actor,
+        position_id=body.position_id,
+        candidate_name=body.candidate.name,
+        candidate_email=body.candidate.email,
+        categories=body.categories,
+        agency_id=body.agency_id,
+    )
     return {"id": case_id, "status": "awaiting_consent"}
 
 
@@ -120,7 +118,9 @@ async def get_case(case_id: str, app: AppDep, actor: StaffDep) -> Response:
     # A current cached file needs one statement, read on the event loop; building one
     # runs on a worker thread like every other database call. The JSON goes out as the
     # domain serialised it: nothing to convert again.
-    data = await case_queries.cached_case_file(app, actor=actor, case_id=case_id)
+    data = await case_queries.cached_case_file(
+        app.reader(), app.fast_reads, actor=actor, case_id=case_id
+    )
     if data is None:
         data = await run_in_threadpool(
             case_queries.case_file, app.reader(), actor=actor, case_id=case_id

@@ -44,8 +44,8 @@ def inclusion_proof(
     app: AppDep, index: Annotated[int, Query()], size: Annotated[int, Query()]
 ) -> dict[str, Any]:
     """The RFC 9162 inclusion proof of event `index` in the tree of `size` events."""
-    with app.reader() as uow:
-        return queries.inclusion(uow.session, index, size)
+    with app.reader() as tx:
+        return queries.inclusion(tx.session, index, size)
 
 
 @router.get("/proof/consistency", responses=errors())
@@ -53,8 +53,8 @@ def consistency_proof(
     app: AppDep, first: Annotated[int, Query()], second: Annotated[int, Query()]
 ) -> dict[str, Any]:
     """The RFC 9162 consistency proof from the tree of `first` to that of `second` events."""
-    with app.reader() as uow:
-        return queries.consistency(uow.session, first, second)
+    with app.reader() as tx:
+        return queries.consistency(tx.session, first, second)
 
 
 @router.get("/events", responses=errors())
@@ -64,5 +64,5 @@ def events(
     limit: Annotated[int, Query()] = 100,
 ) -> dict[str, Any]:
     """Events in ledger order with their leaf hashes (ids, codes and hashes only)."""
-    with app.reader() as uow:
-        return queries.events_page(uow.session, start, limit)
+    with app.reader() as tx:
+        return queries.events_page(tx.session, start, limit)

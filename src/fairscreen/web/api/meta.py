@@ -35,6 +35,6 @@ def categories(actor: StaffDep) -> list[dict[str, Any]]:  # noqa: ARG001
 @router.get("/health", tags=["meta"], responses=errors())
 def health(app: AppDep) -> dict[str, str]:
     """Liveness and database reachability."""
-    with app.reader() as uow:
-        uow.session.execute(text("SELECT 1"))
+    with app.reader() as tx:
+        tx.session.execute(text("SELECT 1"))
     return {"status": "ok"}

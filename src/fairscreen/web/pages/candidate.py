@@ -81,15 +81,15 @@ def _back() -> Response:
 def _progress(app: App, actor: Actor, lang: str) -> dict[str, Any]:
     """Return who checks what, and the findings counted by category and status (no claims)."""
     assert actor.case_id is not None
-    with app.reader() as uow:
-        case = load_case(uow.session, actor, actor.case_id)
+    with app.reader() as tx:
+        case = load_case(tx.session, actor, actor.case_id)
         pack = load_pack(case.pack)
-        employer = uow.session.get(Org, case.employer_org_id)
-        agency = uow.session.get(Org, case.agency_org_id) if case.agency_org_id else None
-        record = latest_consent(uow.session, case.id)
+        employer = tx.session.get(Org, case.employer_org_id)
+        agency = tx.session.get(Org, case.agency_org_id) if case.agency_org_id else None
+        record = latest_consent(tx.session, case.id)
         granted = list(record.granted_categories) if record else []
-        counts = Counter((f.category, f.status) for f in case_findings(uow, case.id))
-        erasure = uow.session.scalar(
+        counts = Counter((f.category, f.status) for f in case_findings(tx, case.id))
+        erasure = tx.session.scalar(
             select(ErasureRequest)
             .where(ErasureRequest.case_id == case.id)
             .order_by(ErasureRequest.requested_at.desc())

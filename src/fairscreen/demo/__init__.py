@@ -22,8 +22,8 @@ STEPS: list[Any] = []
 
 def seed_demo(app: App) -> dict[str, Any]:
     """Seed the demo world if the database has no organisations yet."""
-    with app.reader() as uow:
-        if (uow.session.scalar(select(func.count()).select_from(Org)) or 0) > 0:
+    with app.reader() as tx:
+        if (tx.session.scalar(select(func.count()).select_from(Org)) or 0) > 0:
             return {"seeded": False, "message": _message(existing=True)}
     regulator = do_create_org(
         app.uow(),
@@ -153,7 +153,7 @@ def _message(existing: bool) -> str:
 
 def _feedback_step(app: App, world: dict[str, Any]) -> None:
     """Release, decide, dispute and complain on demo cases of their own."""
-    from fairscreen.feedback.demo_step import feedback_step
+    from fairscreen.demo.feedback_step import feedback_step
 
     feedback_step(app, world)
 
@@ -163,7 +163,7 @@ STEPS.append(_feedback_step)
 
 def _bias_audit_step(app: App, world: dict[str, Any]) -> None:
     """Generate screened candidates with volunteered demographics for the bias audit."""
-    from fairscreen.audit.demo_step import bias_demo_step
+    from fairscreen.demo.audit_step import bias_demo_step
 
     bias_demo_step(app, world, n=app.settings.demo_audit_cases)
 
