@@ -90,8 +90,10 @@ def test_every_topic_has_strong_and_contextual_patterns_in_chinese_and_english()
 def test_patterns_are_written_once_in_simplified_chinese_or_english() -> None:
     for p in load_lexicon().patterns:
         if not p.text.isascii():
-            core = p.text.strip("*")
-            assert fold(core) == core.lower(), f"{p.text!r} is not written in Simplified"
+            # Han characters in Simplified; kana may lose a voicing mark in the fold
+            # (ガ -> カ), which the text it screens loses too.
+            han = [c for c in p.text if "\u3400" <= c <= "\u9fff"]
+            assert [fold(c) for c in han] == han, f"{p.text!r} is not written in Simplified"
 
 
 def test_builtin_allow_entries_that_cancel_strong_patterns_are_reviewed() -> None:
