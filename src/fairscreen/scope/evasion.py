@@ -11,13 +11,15 @@ span of the original text.
   and for l: "1esbian").
 * Tone digits in pinyin ("li2 hun1"): the digits read as spaces. Pinyin itself is
   matched by the lexicon's pinyin patterns (see `lexicon`).
-* A filler letter or digit between two CJK characters ("离1婚", "离x婚"): read as
-  a space, but only where the two characters are adjacent in some pattern, so
-  "2018年3月" is never read twice.
+* A filler between two CJK characters: one or two digits, with up to two blanks
+  either side ("离1婚", "离 1 婚", full-width "离１婚"), or one or two letters
+  ("离x婚"): read as spaces, but only where the two characters are adjacent in
+  some pattern, so "2018年3月" is never read twice.
 * Homophones of the lexicon's key characters (离昏 or 篱婚 for 离婚, 怀运 for
-  怀孕): a character with the same toned pypinyin reading as a key character is
-  read as that key character, unless it forms a word with a neighbour (运维, 运输,
-  项目前期): the words come from a word list shipped with the lexicon, built from
+  怀孕, "她 离 昏 了"): a character with the same toned pypinyin reading as a key
+  character, next to a character (past up to two blanks) that forms a pattern pair
+  with the key, is read as that key, unless it forms a word with a neighbour (运输,
+  评价): the words come from a word list shipped with the lexicon, built from
   jieba's dictionary (`python -m fairscreen.scope.evasion words DICT`), so the
   homophone must be a nonsense spelling to count. A second reading that ignores
   the words counts only for hits of three characters or more (同姓恋: 同姓 is a
@@ -25,8 +27,12 @@ span of the original text.
 
 Bidirectional controls that reorder what a reader sees (U+202A-U+202E,
 U+2066-U+2069) are not read at all: the guard refuses a text holding one, since
-what is stored and what is displayed differ (`BIDI_CONTROLS`). Zero-width and
+what is stored and what is displayed differ (`bidi_control`). Zero-width and
 other invisible characters are dropped by the fold.
+
+Speed: most texts need no reading, and the shape of the text (one byte a
+character, from one `bytes.translate`) tells so with searches that start on rare
+bytes; only the homophone search scans the text itself.
 """
 
 from __future__ import annotations
@@ -76,11 +82,24 @@ def _shapes() -> bytes:
 
 _SHAPES = _shapes()
 _CONTINUATION = bytes(range(0x80, 0xC0))
-# Searches that start with a literal byte, which the regex engine finds by memchr:
-# a digit or symbol touching a letter, and a letter or digit run of one or two
-# between two CJK characters.
+# Searches that start with a rare literal, which the regex engine skips to without
+# trying every position (C is most of a Chinese text, L most of an English one): a
+# digit or symbol touching a letter; a digit run of one or two between two CJK
+# characters, up to two blanks either side (离1婚, 离 1 婚); a letter run of one or
+# two right between them (离x婚).
 _LEET_SHAPE = re.compile(rb"D(?:(?<=LD)|L)")
-_FILLER_SHAPE = re.compile(rb"C[LD]{1,2}(?=C)")
+_DIGIT_FILLER = re.compile(rb"D(?:(?<=CD)|(?<=C D)|(?<=C  D))[LD]? {0,2}(?=C)")
+_LETTER_FILLER = re.compile(rb"CL[LD]?(?=C)")
+_CJK_BYTE = ord("C")
+# Full-width letters and digits (the fold reads them as ASCII; the shape, built on
+# bytes, would not): read as ASCII first when a text holds one.
+_FULLWIDTH_UTF8 = re.compile(b"\xef(?:\xbc[\x90-\x99\xa1-\xba]|\xbd[\x81-\x9a])")
+_FULLWIDTH = {
+    cp: cp - 0xFEE0
+    for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for cp in range(lo, hi + 1)
+}
+_BLANK = ord(" ")
 
 
 def bidi_control(text: str, encoded: bytes) -> tuple[int, int] | None:
@@ -160,6 +179,9 @@ class Evasions:
         out: list[tuple[str, int]] = []
         if encoded is None:
             encoded = text.encode("utf-8", "surrogatepass")
+        if not text.isascii() and _FULLWIDTH_UTF8.search(encoded) is not None:
+            text = text.translate(_FULLWIDTH)  # one for one: the spans stay
+            encoded = text.encode("utf-8", "surrogatepass")
         shape = encoded.translate(_SHAPES, _CONTINUATION)
         if _LEET_SHAPE.search(shape) is not None or "€" in text:
             for table in _LEET_TABLES:
@@ -175,24 +197,30 @@ class Evasions:
 
     def _cjk(self, text: str, shape: bytes) -> list[tuple[str, int]]:
         chars: list[str] | None = None
-        for m in _FILLER_SHAPE.finditer(shape):
-            a, z = m.span()
-            if text[a] + text[z] in self._pairs:
+        spans = [m.span() for m in _LETTER_FILLER.finditer(shape)]
+        for m in _DIGIT_FILLER.finditer(shape):
+            a = m.start() - 1
+            while shape[a] != _CJK_BYTE:  # back over the blanks to the character
+                a -= 1
+            spans.append((a, m.end()))
+        for a, z in spans:
+            if text[a] + text[z] in self._pairs:  # 离1婚, 离 x 婚, 离-1-婚
                 chars = chars or list(text)
                 chars[a + 1 : z] = " " * (z - a - 1)
         words: list[int] = []  # homophones that are part of a word
-        if self._homophone is not None and self._homophone.search(text) is not None:
-            last = len(text) - 1
+        if self._homophone is not None:
             for found in self._homophone.finditer(text):
                 i = found.start()
                 key = self._homophones[text[i]]
-                before = i > 0 and text[i - 1] in self._before[key]
-                after = i < last and text[i + 1] in self._after[key]
+                # The neighbours, past up to two blanks (她 离 昏 了).
+                j, k = _near(shape, i, -1), _near(shape, i, 1)
+                before = j >= 0 and text[j] in self._before[key]
+                after = k >= 0 and text[k] in self._after[key]
                 if not (before or after):
                     continue  # read as the key, it would still form no pattern
                 ch = fold(text[i])
-                left = fold(text[i - 1]) if i else ""
-                right = fold(text[i + 1]) if i < last else ""
+                left = fold(text[j]) if j >= 0 else ""
+                right = fold(text[k]) if k >= 0 else ""
                 if left + ch in self._words or ch + right in self._words:
                     words.append(i)  # a word in its own right (运输, 评价): not a disguise
                     continue
@@ -205,6 +233,18 @@ class Evasions:
                 forced[i] = self._homophones[text[i]]
             out.append(("".join(forced), 3))
         return out
+
+
+def _near(shape: bytes, i: int, step: int) -> int:
+    """Return the index of the nearest character to i that is not blank, or -1."""
+    j = i + step
+    for _ in range(3):
+        if not 0 <= j < len(shape):
+            return -1
+        if shape[j] != _BLANK:
+            return j
+        j += step
+    return -1
 
 
 def _leet(text: str, table: dict[int, int]) -> str:

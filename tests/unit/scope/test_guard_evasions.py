@@ -66,6 +66,7 @@ def test_pinyin_of_given_names_and_innocent_phrases_passes() -> None:
         ("she is m@rried", "marital_status"),
         ("she is pr3gnant", "pregnancy_family"),
         ("She is pr€gnant", "pregnancy_family"),
+        ("she is ｄ１ｖ０ｒｃｅｄ", "marital_status"),
         ("she is 1esbian", "sexual_orientation"),
         ("he is a devout Mu5lim", "religion"),
     ],
@@ -94,7 +95,18 @@ def test_codes_and_versions_with_digits_pass() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["她离*婚了", "她离1婚了", "他离x婚两次", "候选人已1婚", "她怀1孕了", "d-i-v-o-r-c-e-d"]
+    "text",
+    [
+        "她离*婚了",
+        "她离1婚了",
+        "他离x婚两次",
+        "候选人已1婚",
+        "她怀1孕了",
+        "d-i-v-o-r-c-e-d",
+        "她离 1 婚了",
+        "她离-1-婚了",
+        "候选人离１婚",  # a full-width digit
+    ],
 )
 def test_a_filler_character_or_digit_inside_a_term_is_refused(text: str) -> None:
     assert refused(text) in {"marital_status", "pregnancy_family"}
@@ -103,6 +115,7 @@ def test_a_filler_character_or_digit_inside_a_term_is_refused(text: str) -> None
 def test_a_digit_between_characters_that_form_no_term_passes() -> None:
     assert screen_text("候选人2012年7月毕业于中央民族大学，2014年7月入职。").ok
     assert screen_text("候选人担任H5前端开发工程师，负责小程序开发。").ok
+    assert screen_text("候选人２０１２年７月毕业，2018年 3 月入职。").ok
 
 
 # Homophones of the key characters.
@@ -114,6 +127,7 @@ def test_a_digit_between_characters_that_form_no_term_passes() -> None:
         ("她离昏了", "marital_status"),
         ("她篱婚了", "marital_status"),
         ("她離昏了", "marital_status"),
+        ("她 离 昏 了", "marital_status"),
         ("她怀运了", "pregnancy_family"),
         ("她懷運了", "pregnancy_family"),
         ("他是同姓恋", "sexual_orientation"),  # 同姓 is a word, 同性恋 still reads through
