@@ -87,7 +87,7 @@ def test_refusals_mostly_name_the_labelled_topic() -> None:
 
 # The evasion corpus (issue 20, item 10): texts written to slip past the guard, one
 # class each, and lawful texts close to the terms the evasions brought in. First
-# run, before the guard read evasions: recall 0.16, and three of its lawful texts
+# run, before the guard read evasions: recall 0.15, and three of its lawful texts
 # ("the origin of the document") refused.
 EVASION_CLASSES = ("pinyin", "leet", "filler", "homophone", "bidi", "synonym", "ko_ja")
 EVASIONS = _rows("guard_corpus_evasion.tsv")
