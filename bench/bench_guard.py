@@ -1,6 +1,6 @@
 """Bench the free-text guard: screens per second on 2 KB lawful reports, and the corpus.
 
-Usage: python bench/bench_guard.py [--json OUT]
+Usage: python bench/bench_guard.py [--json OUT] [--misses]
 
 Each report is 2 KB of UTF-8 (about 700 Chinese or 2,000 English characters; "mixed"
 is 330 Chinese characters followed by English), is lawful, and names a few
@@ -10,7 +10,10 @@ is screens per second of that thread's CPU time (best of five runs), which is wh
 one core delivers whatever else the machine is doing; the wall-clock rate is shown
 beside it. SHA-256 of a 201-byte leaf is measured the same way as a calibration
 (PLATFORM.md: about 1.5 million a second on this kind of machine). The corpus
-figures are those the unit tests assert.
+figures are those the unit tests assert. The evasion corpus (guard_corpus_evasion.tsv:
+pinyin, leetspeak, fillers, homophones, bidirectional and invisible controls,
+euphemisms, Korean and Japanese) gives a recall of its own, overall and per class, and
+its tricky lawful sentences count in the lawful pass rate; --misses lists what failed.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-CORPORA = (DATA / "guard_corpus.tsv", DATA / "guard_corpus_round2.tsv")
+EVASION = DATA / "guard_corpus_evasion.tsv"
+CORPORA = (DATA / "guard_corpus.tsv", DATA / "guard_corpus_round2.tsv", EVASION)
 TARGET_RATE = 20_000
 TARGET_PASS = 0.97
 SIZE = 2048
@@ -124,22 +128,32 @@ def rate(fn: Callable[[], object], n: int) -> tuple[float, float]:
     return n / cpu, n / wall
 
 
-def corpus_figures() -> list[Figure]:
+def corpus_figures(misses: bool = False) -> list[Figure]:
     """Screen every corpus sentence; return recall, lawful pass rate and topic agreement."""
     from fairscreen.scope.guard import screen_text
 
     rows = [
-        row
+        {**row, "corpus": path.name}
         for path in CORPORA
         for row in csv.DictReader(path.open(encoding="utf-8"), delimiter="\t")
     ]
-    forbidden = [r for r in rows if r["label"] == "forbidden"]
-    lawful = [r for r in rows if r["label"] == "lawful"]
     results = {id(r): screen_text(r["text"]) for r in rows}
+    plain = [r for r in rows if r["corpus"] != EVASION.name]
+    forbidden = [r for r in plain if r["label"] == "forbidden"]
+    evasive = [r for r in rows if r["corpus"] == EVASION.name and r["label"] == "forbidden"]
+    lawful = [r for r in rows if r["label"] == "lawful"]
     caught = [r for r in forbidden if not results[id(r)].ok]
+    evaded = [r for r in evasive if results[id(r)].ok]
     passed = [r for r in lawful if results[id(r)].ok]
     agreeing = [r for r in caught if r["topic"] in results[id(r)].topics]
-    return [
+    if misses:
+        for r in [*[r for r in forbidden if results[id(r)].ok], *evaded]:
+            print(f"MISSED   {r['topic']} [{r.get('class') or r.get('script')}] {r['text']!r}")
+        for r in lawful:
+            if not results[id(r)].ok:
+                hits = ", ".join(f"{h.topic}:{h.matched!r}" for h in results[id(r)].hits)
+                print(f"REFUSED  {r['text']!r} <- {hits or results[id(r)].topic}")
+    figures = [
         Figure("corpus_sentences", len(rows), "sentences", None, None),
         Figure(
             "corpus_recall",
@@ -148,6 +162,20 @@ def corpus_figures() -> list[Figure]:
             "== 1.0",
             len(caught) == len(forbidden),
         ),
+        Figure(
+            "evasion_recall",
+            round(1 - len(evaded) / len(evasive), 4),
+            "ratio",
+            "== 1.0",
+            not evaded,
+        ),
+    ]
+    for kind in dict.fromkeys(r["class"] for r in evasive):
+        of_kind = [r for r in evasive if r["class"] == kind]
+        missed = [r for r in of_kind if results[id(r)].ok]
+        value = round(1 - len(missed) / len(of_kind), 4)
+        figures.append(Figure(f"evasion_recall_{kind}", value, f"of {len(of_kind)}", None, None))
+    figures += [
         Figure(
             "corpus_lawful_pass_rate",
             round(len(passed) / len(lawful), 4),
@@ -163,11 +191,13 @@ def corpus_figures() -> list[Figure]:
             None,
         ),
     ]
+    return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
+    parser.add_argument("--misses", action="store_true", help="list the corpus sentences missed")
     args = parser.parse_args()
     figures: list[Figure] = []
 
@@ -202,7 +232,7 @@ def main() -> int:
         figures.append(
             Figure(f"wall_screens_per_second_2kb_{name}", round(wall), "screens/s", None, None)
         )
-    figures.extend(corpus_figures())
+    figures.extend(corpus_figures(args.misses))
 
     show(figures)
     if args.json:

@@ -8,6 +8,12 @@ only at word edges ("gay" is not in "Gaylord", but "g a y" is a word); of nested
 hits the longer reading wins. A hit that survives names its topic, which callers
 turn into `forbidden_content`.
 
+A text with no hit is screened again in the readings `evasion` gives of it
+(leetspeak, tone digits, a filler inside a CJK term, homophones of key characters),
+each as long as the text, so a hit there names the original span. A text holding a
+bidirectional control that reorders the display is refused as it stands, with the
+topic `bidi_control`: what a reader would see is not what is stored.
+
 The lexicon's names (`Lexicon`, `load_lexicon`, ...) are importable from here too.
 """
 
@@ -15,8 +21,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from fairscreen.scope.evasion import Evasions, bidi_control, homophones
 from fairscreen.scope.lexicon import (
     FORBIDDEN_TOPICS,
     Lexicon,
@@ -27,8 +34,11 @@ from fairscreen.scope.lexicon import (
 from fairscreen.scope.normalise import Alphabet, Folded, KeyMatcher
 from fairscreen.shared.errors import ForbiddenContent
 
-__all__ = ["FORBIDDEN_TOPICS", "Hit", "Lexicon", "LexiconError", "Pattern",
+__all__ = ["BIDI_TOPIC", "FORBIDDEN_TOPICS", "Hit", "Lexicon", "LexiconError", "Pattern",
            "ScreenResult", "ensure_clean_text", "load_lexicon", "screen_text"]  # fmt: skip
+
+# The refusal of a text whose display order differs from its stored order.
+BIDI_TOPIC = "bidi_control"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +82,7 @@ class _Matcher:
 
     alphabet: Alphabet
     keys: KeyMatcher[_Entry]
+    evasions: Evasions
     ok: ScreenResult  # shared by every text that passes
 
 
@@ -98,6 +109,9 @@ def _matcher(lexicon: Lexicon) -> _Matcher:
     built = _Matcher(
         alphabet=alphabet,
         keys=KeyMatcher(keys, alphabet),
+        evasions=Evasions(
+            (p.key for p in lexicon.patterns), homophones(lexicon.homophone_keys), lexicon.words
+        ),
         ok=ScreenResult(ok=True, topic=None, matched=None, lexicon_version=lexicon.version),
     )
     with _MATCHERS_LOCK:
@@ -111,15 +125,21 @@ def screen_text(text: str, lexicon: Lexicon | None = None) -> ScreenResult:
     """Screen one free text; refuse it when it states a forbidden topic."""
     lex = lexicon if lexicon is not None else load_lexicon()
     m = _matcher(lex)
-    view = Folded(text, m.alphabet)
-    found: list[tuple[int, int, tuple[Pattern, ...]]] = []
-    spans: list[tuple[int, int, bool]] = []
-    for start, end, (patterns, allow) in m.keys.find(view):
-        if allow is not None:
-            spans.append((start, end, allow))
-        if patterns:
-            found.append((start, end, patterns))
-    hits = _surviving(view, found, spans) if found else []
+    encoded = None
+    if not text.isascii():
+        encoded = text.encode("utf-8", "surrogatepass")
+        bidi = bidi_control(text, encoded)
+        if bidi is not None:
+            return ScreenResult(
+                ok=False, topic=BIDI_TOPIC, matched=None, lexicon_version=lex.version, span=bidi
+            )
+    hits = _hits(m, text)
+    if not hits:
+        for reading, least in m.evasions.readings(text, encoded):
+            found = [h for h in _hits(m, reading) if h.end - h.start >= least]
+            if found:  # as the user wrote it, not as it was read
+                hits = [replace(h, matched=text[h.start : h.end]) for h in found]
+                break
     if not hits:  # the common case: no index map was needed
         return m.ok
     first = hits[0]
@@ -131,6 +151,18 @@ def screen_text(text: str, lexicon: Lexicon | None = None) -> ScreenResult:
         span=(first.start, first.end),
         hits=tuple(hits),
     )
+
+
+def _hits(m: _Matcher, text: str) -> list[Hit]:
+    view = Folded(text, m.alphabet)
+    found: list[tuple[int, int, tuple[Pattern, ...]]] = []
+    spans: list[tuple[int, int, bool]] = []
+    for start, end, (patterns, allow) in m.keys.find(view):
+        if allow is not None:
+            spans.append((start, end, allow))
+        if patterns:
+            found.append((start, end, patterns))
+    return _surviving(view, found, spans) if found else []
 
 
 def _cancelled(start: int, end: int, p: Pattern, spans: list[tuple[int, int, bool]]) -> bool:
@@ -175,6 +207,15 @@ def _surviving(
 def ensure_clean_text(text: str, lexicon: Lexicon | None = None) -> ScreenResult:
     """Screen text and raise `ForbiddenContent` naming the topic when it is refused."""
     result = screen_text(text, lexicon)
+    if result.topic == BIDI_TOPIC:
+        raise ForbiddenContent(
+            "The text holds a bidirectional control character (U+202A-U+202E or"
+            " U+2066-U+2069), which makes it display differently from what is stored;"
+            " remove it and submit the text again.",
+            topic=result.topic,
+            span=result.span,
+            lexicon_version=result.lexicon_version,
+        )
     if not result.ok:
         # The matched words stay out of the error: errors are logged, and the words
         # are the very personal data that must not be recorded.

@@ -20,6 +20,14 @@ that is itself a statement built only from contextual words, is why statement
 forms are written as strong patterns, and why the extended lexicon's version
 carries a digest of everything it holds, so each screening result names the
 exact rules it ran under.
+
+Evasions (see `evasion`): the built-in lexicon adds, from its own terms, a pinyin
+pattern for each Chinese pattern of three syllables or more and for the two-syllable
+ones it lists (pypinyin's reading, without tones: 离过婚 -> "liguohun"), each a
+Latin pattern of the same topic and strength, and the pinyin of its Chinese allow
+entries, so "hunyin dengji" is as innocent as 婚姻登记. It names the key characters
+whose homophones are read as them, and ships the word list that keeps real words
+(运维, 前期) from being read as disguises.
 """
 
 from __future__ import annotations
@@ -114,12 +122,15 @@ class Lexicon:
     version: str
     patterns: tuple[Pattern, ...]
     allow: tuple[AllowEntry, ...]
+    homophone_keys: tuple[str, ...] = ()  # characters whose homophones read as them
+    words: frozenset[str] = field(default=frozenset(), repr=False)  # real words, not disguises
     digest: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.version or not self.patterns:
             raise ValueError("a lexicon needs a version and at least one pattern")
-        object.__setattr__(self, "digest", _digest(self.version, self.patterns, self.allow))
+        digest = _digest(self.version, self.patterns, self.allow, self.homophone_keys, self.words)
+        object.__setattr__(self, "digest", digest)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Lexicon) and other.digest == self.digest
@@ -174,8 +185,14 @@ class Lexicon:
         # The version names the built-in base and a digest of the whole content, so
         # a screening result says exactly which rules it ran under.
         base = self.version.split("+", 1)[0]
-        content = _digest(base, patterns, allows)[:12]
-        return Lexicon(f"{base}+org.{content}", tuple(patterns), tuple(allows))
+        content = _digest(base, patterns, allows, self.homophone_keys, self.words)[:12]
+        return Lexicon(
+            f"{base}+org.{content}",
+            tuple(patterns),
+            tuple(allows),
+            homophone_keys=self.homophone_keys,
+            words=self.words,
+        )
 
 
 def _topic(code: object) -> str:
@@ -216,19 +233,70 @@ def _refuse_shrinking(entries: Iterable[AllowEntry], patterns: Sequence[Pattern]
         raise ValidationFailed(f"Allow entry {entry.text!r} {why}.", field="allow")
 
 
-def _digest(version: str, patterns: Iterable[Pattern], allow: Iterable[AllowEntry]) -> str:
+def _digest(
+    version: str,
+    patterns: Iterable[Pattern],
+    allow: Iterable[AllowEntry],
+    homophone_keys: Iterable[str] = (),
+    words: Iterable[str] = (),
+) -> str:
     doc = {
         "version": version,
         "patterns": sorted([p.topic, p.text, p.strong, p.builtin] for p in patterns),
         "allow": sorted([a.text, a.builtin] for a in allow),
+        "homophone_keys": sorted(homophone_keys),
+        "words": hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest(),
     }
     return hashlib.sha256(json.dumps(doc, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def _from_data(data: Any, where: str) -> Lexicon:
+_HAN = re.compile("[\u4e00-\u9fff]+")
+
+
+def _pinyin(text: str) -> tuple[str, ...]:
+    """Return the toneless pinyin keys of a Chinese term (ü written v and u), or none."""
+    from pypinyin import Style, lazy_pinyin  # deferred: only the first load pays
+
+    core = text.strip("*")
+    if not _HAN.fullmatch(core):
+        return ()
+    key = "".join(lazy_pinyin(core, style=Style.NORMAL))
+    return tuple(dict.fromkeys((key, key.replace("v", "u"))))
+
+
+def _with_pinyin(
+    patterns: list[Pattern], allows: list[AllowEntry], rule: Any
+) -> tuple[list[Pattern], list[AllowEntry]]:
+    """Add the pinyin patterns and allow entries the lexicon's `evasions.pinyin` asks for."""
+    if not isinstance(rule, dict) or set(rule) != {"min_syllables", "two_syllables", "skip"}:
+        raise ValueError("evasions.pinyin needs min_syllables, two_syllables and skip")
+    least = int(rule["min_syllables"])
+    two = set(_strings(rule["two_syllables"], "evasions.pinyin.two_syllables"))
+    skip = set(_strings(rule["skip"], "evasions.pinyin.skip"))
+    taken = {p.key for p in patterns} | {a.key for a in allows}
+    added: list[Pattern] = []
+    for p in patterns:
+        core = p.text.strip("*")
+        if len(core) < least and core not in two:
+            continue
+        for key in _pinyin(p.text):
+            if key not in taken and key not in skip:
+                taken.add(key)
+                added.append(Pattern(p.topic, key, p.strong, p.builtin, key, True, True))
+    by_key = {p.key: p for p in added}
+    extra = [
+        AllowEntry(key, True, key)
+        for a in allows
+        for key in _pinyin(a.text)
+        if key not in taken and _inside(key, by_key)
+    ]
+    return patterns + added, allows + list({a.key: a for a in extra}.values())
+
+
+def _from_data(data: Any, where: str, words: frozenset[str] = frozenset()) -> Lexicon:
     """Build the built-in lexicon from its YAML document, refusing anything malformed."""
-    if not isinstance(data, dict) or set(data) - {"version", "topics", "allow"}:
-        raise LexiconError(f"{where}: expected the keys version, topics and allow")
+    if not isinstance(data, dict) or set(data) - {"version", "topics", "allow", "evasions"}:
+        raise LexiconError(f"{where}: expected the keys version, topics, allow and evasions")
     topics = data.get("topics")
     if not isinstance(topics, dict) or set(topics) != set(FORBIDDEN_TOPICS):
         raise LexiconError(f"{where}: topics must be exactly {', '.join(FORBIDDEN_TOPICS)}")
@@ -249,7 +317,25 @@ def _from_data(data: Any, where: str) -> Lexicon:
         for entry in allows:
             if entry.key in by_key or not _inside(entry.key, by_key):
                 raise ValueError(f"allow entry {entry.text!r} equals a pattern or cancels nothing")
-        return Lexicon(str(data.get("version", "")), tuple(patterns), tuple(allows))
+        evasions = data.get("evasions", {})
+        if not isinstance(evasions, dict) or set(evasions) - {"homophones", "words", "pinyin"}:
+            raise ValueError("evasions: give homophones, words and pinyin")
+        keys = tuple(str(k) for k in _strings(evasions.get("homophones", []), "homophones"))
+        if any(len(k) != 1 or fold(k) != k for k in keys):
+            raise ValueError("evasions.homophones: give single Simplified characters")
+        listed = [str(w) for w in _strings(evasions.get("words", []), "evasions.words")]
+        if any(len(w) != 2 or fold(w) != w for w in listed):
+            raise ValueError("evasions.words: give two-character words in Simplified")
+        words = words | frozenset(listed)
+        if "pinyin" in evasions:
+            patterns, allows = _with_pinyin(patterns, allows, evasions["pinyin"])
+        return Lexicon(
+            str(data.get("version", "")),
+            tuple(patterns),
+            tuple(allows),
+            homophone_keys=keys,
+            words=words,
+        )
     except ValueError as exc:
         raise LexiconError(f"{where}: {exc}") from exc
 
@@ -269,4 +355,10 @@ def _load(pack: str) -> Lexicon:
     except FileNotFoundError as exc:
         raise LexiconError(f"no lexicon pack {pack!r}") from exc
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster
-    return _from_data(yaml.load(text, Loader=loader), f"lexicon {pack}")
+    listed = files("fairscreen.scope") / "rules" / "lexicon" / f"{pack}_words.txt"
+    try:
+        lines = listed.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        lines = []
+    words = frozenset(w for w in (s.strip() for s in lines) if w and not w.startswith("#"))
+    return _from_data(yaml.load(text, Loader=loader), f"lexicon {pack}", words)

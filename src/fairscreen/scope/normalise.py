@@ -4,7 +4,8 @@ Every character is folded on its own: Unicode NFKC (full-width forms, ligatures,
 circled letters), case folding, accents stripped, a few Cyrillic and Greek
 look-alikes of Latin letters, Traditional to Simplified Chinese, and everything
 that is not a letter or a digit (spaces, punctuation, symbols, zero-width and
-control characters) dropped. So "生 活 作 風", "d.i.v.o.r.c.e.d" and "ｄｉｖｏｒｃｅｄ"
+control characters, and the Hangul fillers that are letters rendering as nothing)
+dropped. So "生 活 作 風", "d.i.v.o.r.c.e.d" and "ｄｉｖｏｒｃｅｄ"
 fold to the same string as the lexicon's pattern, and each folded character
 remembers which character of the original produced it.
 
@@ -96,8 +97,12 @@ def _t2s() -> dict[str, str]:
     return table
 
 
+# Letters that render as nothing (Hangul fillers), used to split a term invisibly.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
 def _keep(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "LN"
+    return unicodedata.category(ch)[0] in "LN" and ch not in _BLANK_LETTERS
 
 
 @lru_cache(maxsize=8192)

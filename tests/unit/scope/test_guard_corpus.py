@@ -83,3 +83,40 @@ def test_refusals_mostly_name_the_labelled_topic() -> None:
     forbidden = [r for r in ROWS if r["label"] == "forbidden"]
     agreeing = [r for r in forbidden if r["topic"] in screen_text(r["text"]).topics]
     assert len(agreeing) / len(forbidden) >= 0.95
+
+
+# The evasion corpus (issue 20, item 10): texts written to slip past the guard, one
+# class each, and lawful texts close to the terms the evasions brought in. First
+# run, before the guard read evasions: recall 0.15, and three of its lawful texts
+# ("the origin of the document") refused.
+EVASION_CLASSES = ("pinyin", "leet", "filler", "homophone", "bidi", "synonym", "ko_ja")
+EVASIONS = _rows("guard_corpus_evasion.tsv")
+
+
+def test_evasion_corpus_is_well_formed_and_covers_every_class() -> None:
+    forbidden = [r for r in EVASIONS if r["label"] == "forbidden"]
+    assert len(forbidden) >= 100
+    assert all(r["topic"] in FORBIDDEN_TOPICS for r in forbidden)
+    classes = Counter(r["class"] for r in forbidden)
+    assert set(classes) == set(EVASION_CLASSES)
+    assert all(n >= 10 for n in classes.values()), classes
+    lawful = [r for r in EVASIONS if r["label"] == "lawful"]
+    assert len(lawful) >= 50 and all(r["topic"] == "" for r in lawful)
+    texts = Counter(r["text"] for r in EVASIONS)
+    assert [t for t, n in texts.items() if n > 1] == []
+
+
+def test_guard_refuses_every_evasion_and_passes_the_close_lawful_texts() -> None:
+    missed = [
+        f"{r['topic']} [{r['class']}] {r['text']!r}"
+        for r in EVASIONS
+        if r["label"] == "forbidden" and screen_text(r["text"]).ok
+    ]
+    refused = [
+        f"{r['text']!r} <- {screen_text(r['text']).topics}"
+        for r in EVASIONS
+        if r["label"] == "lawful" and not screen_text(r["text"]).ok
+    ]
+    lawful = sum(r["label"] == "lawful" for r in EVASIONS)
+    assert missed == []
+    assert 1 - len(refused) / lawful >= 0.97, refused
