@@ -73,6 +73,13 @@ class Settings(BaseSettings):
         ge=0,
         description="How many screened candidates `demo` generates for the bias-audit summary.",
     )
+    audit_min_cell: int = Field(
+        default=10,
+        ge=3,
+        description="The smallest group the bias audit publishes figures of: every figure of "
+        "a group of fewer people is suppressed, with complementary groups so that totals "
+        "cannot give it back (at least 3: below, a suppressed group is known to be of one).",
+    )
 
     @model_validator(mode="after")
     def _derive(self) -> Settings:

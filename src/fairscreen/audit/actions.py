@@ -9,7 +9,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from fairscreen.audit.models import Demographics
-from fairscreen.audit.policy import Outcome, audit, validate_answers
+from fairscreen.audit.policy import (
+    Outcome,
+    audit_summary,
+    published_period,
+    reason,
+    validate_answers,
+)
 from fairscreen.cases.actions import load_case
 from fairscreen.cases.models import Case
 from fairscreen.db.uow import Tx, UnitOfWork
@@ -20,7 +26,7 @@ from fairscreen.ledger.models import LedgerEvent
 from fairscreen.privacy.records import access_org_records
 from fairscreen.rating.models import RatingReport
 from fairscreen.rating.policy import load_rules
-from fairscreen.shared.errors import Forbidden, ValidationFailed
+from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
 
 ADVERSE = {"yellow", "red"}
 
@@ -78,17 +84,38 @@ def _decisions(tx: Tx, case_ids: list[str]) -> dict[str, str]:
 
 
 def bias_audit(
-    uow: UnitOfWork, *, actor: Actor, org_id: str, start: date | None, end: date | None
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    org_id: str,
+    start: date | None,
+    end: date | None,
+    min_cell: int,
 ) -> dict[str, Any]:
-    """Compute the publishable bias-audit summary of an organisation over a period."""
-    end = end or uow.clock.now().date()
-    start = start or end - timedelta(days=365)
-    if start > end:
-        raise ValidationFailed("'from' must not be after 'to'.", field="from")
-    since = datetime.combine(start, time.min, tzinfo=UTC)
-    until = datetime.combine(end, time.max, tzinfo=UTC)
+    """Compute the publishable bias-audit summary of an organisation over a period.
+
+    Staff (the organisation's admin, its regulator) get published periods only: one whole
+    calendar quarter that has ended (`policy.published_period`). The regulator too: it never
+    sees personal data, and overlapping windows would hand it the answers of whoever lies in
+    their difference. The operator at the command line (`SYSTEM`), who holds the database
+    and its key anyway, may ask for any window. Every figure of a cell under `min_cell`
+    people is suppressed for everyone.
+    """
+    today = uow.clock.now().date()
     with uow as tx:
-        org = access_org_records(actor, tx.session.get(Org, org_id))
+        if actor.kind == "system":
+            org = tx.session.get(Org, org_id)
+            if org is None:
+                raise NotFound()
+            end = end or today
+            start = start or end - timedelta(days=365)
+            if start > end:
+                raise ValidationFailed("'from' must not be after 'to'.", field="from")
+        else:
+            org = access_org_records(actor, tx.session.get(Org, org_id))
+            start, end = published_period(start, end, today)
+        since = datetime.combine(start, time.min, tzinfo=UTC)
+        until = datetime.combine(end, time.max, tzinfo=UTC)
         rows = list(
             tx.session.execute(
                 select(Demographics.case_id, Demographics.answers)
@@ -133,6 +160,7 @@ def bias_audit(
                 )
             )
         rules = load_rules()
+        groups, withheld = audit_summary(outcomes, min_cell)
         return {
             "organisation": org.id,
             "from": start.isoformat(),
@@ -141,7 +169,10 @@ def bias_audit(
             "rules_version": rules.version,
             "rules_sha256": rules.sha256,
             "cases": len(outcomes),
-            "groups": audit(outcomes),
+            "groups": groups,
+            "withheld_dimensions": withheld,
+            "min_cell": min_cell,
             "method": "impact ratio = favourable-outcome rate of the group / that of the "
-            "most favoured group; flag under 0.80; groups under 2% excluded",
+            "most favoured published group; flag under 0.80; groups under 2% excluded; "
+            f"suppressed: {reason(min_cell)}",
         }

@@ -24,10 +24,31 @@ def make_app() -> App:
     return App()
 
 
+# What a terminal acts on rather than shows: C0 and C1 controls, DEL, and the bidirectional
+# controls that reorder what is displayed. json.dumps escapes C0 only.
+_CONTROLS = frozenset(
+    [*range(0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F)]
+    + [*range(0x2066, 0x206A)]
+)
+_VISIBLE = {c: f"\\u{c:04x}" for c in _CONTROLS}
+
+
+def printable(text: object) -> str:
+    """Return text that someone else chose, safe to print: controls shown as `\\uXXXX`.
+
+    Names, labels and answers come from candidates and tenants; printed raw, an escape
+    sequence in them would recolour, rewrite or hide what the operator reads. Line breaks
+    are kept only in the human text the commands build themselves, never in values.
+    """
+    return str(text).translate(_VISIBLE)
+
+
 def emit(data: Any, as_json: bool, human: str | None = None) -> None:
-    """Print data as JSON, or a human line."""
+    """Print data as JSON, or a human line (values in it already passed through `printable`)."""
     if as_json or human is None:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=None) + "\n")
+        # \\uXXXX is also JSON's own escape, so the output stays the same JSON.
+        text = json.dumps(data, ensure_ascii=False, indent=None).translate(_VISIBLE)
+        sys.stdout.write(text + "\n")
     else:
         sys.stdout.write(human + "\n")
 

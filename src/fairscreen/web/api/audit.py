@@ -32,7 +32,7 @@ def volunteer_demographics(
     return {"recorded": True}
 
 
-@router.get("/audit/bias", responses=errors(401, 403, 404))
+@router.get("/audit/bias", responses=errors(401, 403, 404, 422))
 def bias_audit(
     app: AppDep,
     actor: StaffDep,
@@ -40,5 +40,17 @@ def bias_audit(
     start: Annotated[Day | None, Query(alias="from")] = None,
     end: Annotated[Day | None, Query(alias="to")] = None,
 ) -> dict[str, Any]:
-    """The publishable bias-audit summary (no personal data)."""
-    return actions.bias_audit(app.reader(), actor=actor, org_id=org, start=start, end=end)
+    """The publishable bias-audit summary (no personal data), by calendar quarter.
+
+    `from`/`to` name one whole calendar quarter that has ended (both omitted: the latest);
+    any other window is refused with 422 `validation_error`. Groups under
+    `FAIRSCREEN_AUDIT_MIN_CELL` people are suppressed, with complementary cells.
+    """
+    return actions.bias_audit(
+        app.reader(),
+        actor=actor,
+        org_id=org,
+        start=start,
+        end=end,
+        min_cell=app.settings.audit_min_cell,
+    )
