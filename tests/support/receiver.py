@@ -34,6 +34,14 @@ def receiver(
             self.send_response(code)
             self.end_headers()
 
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            page = b"<html><body>not a ledger</body></html>"
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.send_header("content-length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
         def log_message(self, *args: Any) -> None:
             pass
 
