@@ -57,7 +57,7 @@ def _feedback_desk(app: App) -> object:
 JOBS: list[Job] = [
     Job("ledger.checkpoint", 60, _checkpoint),
     Job("retention.purge", 3600, _purge),
-    Job("webhooks.deliver", 10, _deliver_webhooks, lane="webhooks"),
+    Job("webhooks.deliver", 5, _deliver_webhooks, lane="webhooks"),
     Job("mail.send", 30, _send_mail),
     Job("retention.archive_decided", 3600, _archive_decided),
 ]

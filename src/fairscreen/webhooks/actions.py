@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -55,9 +56,9 @@ SECRET_PURPOSE = "webhooks.signing"
 # A claimed delivery is another worker's again after this: far above the deadline of one
 # send plus its record, so a live worker's claim never runs out under it.
 LEASE = timedelta(minutes=2)
-# At most this many deliveries of one endpoint per run: a tarpit holds a few workers
-# for one deadline, never the whole batch.
-PER_ENDPOINT = 2
+# Endpoints served at once. One endpoint's deliveries go one after another on one
+# worker, and none is started once the run's budget (one deadline) is spent: a tarpit
+# holds one worker for one deadline, and what it had claimed besides waits for the next run.
 WORKERS = 8
 
 
@@ -243,6 +244,7 @@ class _Claimed:
     """One delivery this worker holds the lease of, ready to send (or already failed)."""
 
     id: str
+    endpoint_id: str
     attempts: int  # at the claim: the record is fenced on it
     url: str
     body: bytes
@@ -272,12 +274,13 @@ def _prepare(uow: UnitOfWork, delivery: Delivery, endpoint: Endpoint, stamp: int
         secret = SECRET_PREFIX + base64.b64encode(key).decode()
         signed = headers(secret, delivery.id, stamp, body)
     except Exception as exc:  # noqa: BLE001 - one unsignable delivery fails alone
-        return _Claimed(delivery.id, delivery.attempts, endpoint.url, body, {}, _reason(exc))
-    return _Claimed(delivery.id, delivery.attempts, endpoint.url, body, signed)
+        error = _reason(exc)
+        return _Claimed(delivery.id, endpoint.id, delivery.attempts, endpoint.url, body, {}, error)
+    return _Claimed(delivery.id, endpoint.id, delivery.attempts, endpoint.url, body, signed)
 
 
 def _claim(new_uow: Callable[[], UnitOfWork], limit: int) -> list[_Claimed]:
-    """Lease due deliveries of enabled endpoints, a few per endpoint, in a short transaction."""
+    """Lease due deliveries of enabled endpoints in a short transaction."""
     with new_uow() as uow:
         _seal_legacy_secrets(uow)
         now = uow.app.clock.now()
@@ -290,13 +293,8 @@ def _claim(new_uow: Callable[[], UnitOfWork], limit: int) -> list[_Claimed]:
             limit=limit,
             where=[Delivery.endpoint_id.in_(enabled)],
         )
-        per_endpoint: Counter[str] = Counter()
         claimed: list[_Claimed] = []
         for delivery in rows:
-            per_endpoint[delivery.endpoint_id] += 1
-            if per_endpoint[delivery.endpoint_id] > PER_ENDPOINT:
-                delivery.next_attempt_at = now  # given back: still due, for the next run
-                continue
             endpoint = uow.session.get(Endpoint, delivery.endpoint_id)
             assert endpoint is not None
             claimed.append(_prepare(uow, delivery, endpoint, int(now.timestamp())))
@@ -366,6 +364,17 @@ def _record(new_uow: Callable[[], UnitOfWork], claimed: _Claimed, error: str | N
     return result
 
 
+def _release(new_uow: Callable[[], UnitOfWork], unsent: list[_Claimed]) -> None:
+    """Give back claimed deliveries that were not attempted: due again at once."""
+    with new_uow() as uow:
+        now = uow.app.clock.now()
+        for one in unsent:
+            delivery = uow.session.get(Delivery, one.id)
+            if delivery is not None and delivery.attempts == one.attempts:
+                delivery.next_attempt_at = now
+        uow.commit()
+
+
 def do_deliver_due(
     new_uow: Callable[[], UnitOfWork],
     *,
@@ -374,7 +383,7 @@ def do_deliver_due(
     deadline: float = DEADLINE_SECONDS,
     max_bytes: int = MAX_ANSWER_BYTES,
 ) -> DeliveryReport:
-    """Attempt every due delivery once (a few per endpoint), each on its own.
+    """Attempt the due deliveries, each on its own, within about one deadline.
 
     Several processes may run this at once: a claimed delivery is leased to one of them.
     """
@@ -383,6 +392,10 @@ def do_deliver_due(
         return DeliveryReport(0, 0, 0)
     with new_uow() as uow:
         allow = _allowance(uow)
+    by_endpoint: dict[str, list[_Claimed]] = {}
+    for one in claimed:
+        by_endpoint.setdefault(one.endpoint_id, []).append(one)
+    stop_at = time.monotonic() + deadline
 
     def attempt(one: _Claimed) -> str:
         error = _send(one, allow, deadline, max_bytes)
@@ -392,8 +405,19 @@ def do_deliver_due(
             log.exception("recording webhook delivery %s failed", one.id)
             return "lost"
 
-    with ThreadPoolExecutor(max_workers=min(workers, len(claimed))) as pool:
-        results = Counter(pool.map(attempt, claimed))
+    def serve(queue: list[_Claimed]) -> list[str]:
+        done: list[str] = []
+        for n, one in enumerate(queue):
+            if n and time.monotonic() >= stop_at:
+                _release(new_uow, queue[n:])
+                break
+            done.append(attempt(one))
+        return done
+
+    results: Counter[str] = Counter()
+    with ThreadPoolExecutor(max_workers=min(workers, len(by_endpoint))) as pool:
+        for done in pool.map(serve, by_endpoint.values()):
+            results.update(done)
     return DeliveryReport(results["delivered"], results["retrying"], results["failed"])
 
 

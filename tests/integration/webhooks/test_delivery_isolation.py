@@ -83,7 +83,7 @@ def test_the_connection_goes_to_the_checked_address_with_the_names_host_header()
     assert answer.status == 200 and request["headers"]["Host"] == f"ats.example:{rx['port']}"
 
 
-def test_a_slow_endpoint_takes_a_few_workers_and_the_others_are_delivered(
+def test_a_slow_endpoint_holds_one_worker_for_one_deadline_and_the_others_are_delivered(
     fs, loopback_allowed
 ) -> None:
     world = make_world(fs)
@@ -94,10 +94,15 @@ def test_a_slow_endpoint_takes_a_few_workers_and_the_others_are_delivered(
         )
         for _ in range(6):
             _queue(fs, world.employer)
-        _queue(fs, world.agency)
-        report = do_deliver_due(fs.uow, deadline=0.5, workers=3)
-        assert pit["connections"] == 2  # two per endpoint and run; the rest wait their turn
-        assert len(rx["requests"]) == 1 and report.delivered == 1
+        for _ in range(3):
+            _queue(fs, world.agency)
+        report = do_deliver_due(fs.uow, deadline=0.5)
+        assert pit["connections"] == 1  # then the run's budget was spent
+        assert len(rx["requests"]) == 3 and report.delivered == 3 and report.retrying == 1
+    with fs.reader() as uow:
+        waiting = list(uow.session.scalars(select(Delivery).where(Delivery.attempts == 0)))
+    assert len(waiting) == 5  # given back untried, due at once for the next run
+    assert all(d.next_attempt_at <= fs.clock.now() for d in waiting)
 
 
 def test_webhook_delivery_runs_on_a_thread_of_its_own(fs) -> None:
