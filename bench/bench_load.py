@@ -404,8 +404,19 @@ def main() -> int:
         else:
             url = f"sqlite:///{folder / 'var' / 'fairscreen.db'}"
         data_dir = folder / "var"
-        env = {"FAIRSCREEN_MAIL": f"smtp://127.0.0.1:{smtp.port}"}
-        app = App(Settings(data_dir=data_dir, database_url=url, _env_file=None))  # type: ignore[call-arg]
+        # The webhook receiver listens on loopback: allowed explicitly (refused by default).
+        env = {
+            "FAIRSCREEN_MAIL": f"smtp://127.0.0.1:{smtp.port}",
+            "FAIRSCREEN_WEBHOOK_ALLOW_PRIVATE": "127.0.0.1",
+        }
+        app = App(
+            Settings(  # type: ignore[call-arg]
+                data_dir=data_dir,
+                database_url=url,
+                webhook_allow_private="127.0.0.1",
+                _env_file=None,
+            )
+        )
         initialise(app)
         world = make_world(app)
         with receiver() as hooks:

@@ -113,9 +113,13 @@ class App:
         """Return this process's memory of API keys it has just checked (identity/keycache.py)."""
         return RecentKeys(self.settings.api_key_cache_seconds)
 
-    @cached_property
+    @property
     def collaborators(self) -> Collaborators:
-        """Return what every transaction of this process may use besides its session."""
+        """Return what a transaction may use besides its session.
+
+        Made anew for each unit of work (a few references, about a microsecond), so a
+        setting changed while the process runs reaches the next transaction.
+        """
         settings = self.settings
         return Collaborators(
             clock=self.clock,
@@ -134,6 +138,7 @@ class App:
                 candidate_token_days=settings.candidate_token_days,
                 outbox_dir=settings.outbox_dir,
                 key_provider=settings.key_provider,
+                webhook_allow_private=settings.webhook_allow_private,
             ),
             log=self.log,
         )

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         "database before checking it again. A key revoked through one process is refused by "
         "that process at once and by the others within this time; 0 checks every request.",
     )
+    webhook_allow_private: str = Field(
+        default="",
+        description="Comma-separated host names, addresses or CIDR ranges that webhooks and "
+        "the ledger witness may reach although they are not public (loopback, private, "
+        "link-local); empty: only public addresses.",
+    )
     demo_audit_cases: int = Field(
         default=240,
         ge=0,

@@ -131,6 +131,10 @@ POLICY: dict[str, str] = {
     "POST /webhooks": " 403  ok 403  ok 403  ok 403  ok 403 403 403 403 401",
     "GET /webhooks/{endpoint_id}/deliveries": ORG_ADMIN,
     "POST /webhooks/deliveries/{delivery_id}/redeliver": ORG_ADMIN,
+    "PATCH /webhooks/{endpoint_id}": ORG_ADMIN,
+    "POST /webhooks/{endpoint_id}/disable": ORG_ADMIN,
+    "POST /webhooks/{endpoint_id}/enable": ORG_ADMIN,
+    "DELETE /webhooks/{endpoint_id}": ORG_ADMIN,
     # ---- privacy -----------------------------------------------------------------------
     "GET /organizations/{org_id}/processing-record": ORG_ADMIN_OR_REGULATOR,
     # The regulator reads the record; writing the organisation's assessment is not its role.
@@ -181,7 +185,11 @@ POLICY: dict[str, str] = {
 KNOWN_DEVIATIONS: dict[tuple[str, str], tuple[int, str]] = {}
 
 # Calls run last (in this order): they change what the other calls rely on.
-LAST = ("POST /candidate/erasure", "POST /candidate/consent/withdraw")
+LAST = (
+    "DELETE /webhooks/{endpoint_id}",
+    "POST /candidate/erasure",
+    "POST /candidate/consent/withdraw",
+)
 
 
 def _parse(row: str) -> tuple[str, ...]:
@@ -247,6 +255,7 @@ def _body(scene: Scene, route: str) -> dict[str, Any]:
         "POST /cases/{case_id}/legal-hold": {"reason": "Pending arbitration"},
         "PUT /organizations/{org_id}/retention-policy": {},
         "POST /webhooks": {"url": "https://ats.example/other", "events": ["case.destroyed"]},
+        "PATCH /webhooks/{endpoint_id}": {"events": ["case.destroyed", "report.released"]},
         "POST /breaches": {
             "description": "A file was sent to the wrong address",
             "discovered_at": (now - timedelta(hours=1)).isoformat(),

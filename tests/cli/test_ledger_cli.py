@@ -15,9 +15,11 @@ from sqlalchemy import delete, update
 from typer.testing import CliRunner
 
 from fairscreen.cli.main import cli
+from fairscreen.ledger.checkpoints import origin_for, public_verifier_key
 from fairscreen.ledger.events import append_event
 from fairscreen.ledger.models import LedgerCheckpoint, LedgerEvent, LedgerHead, LedgerNode
 from fairscreen.web.app import create_app
+from support.receiver import receiver
 
 
 def append(fs, n: int, kind: str = "test.appended") -> None:
@@ -27,13 +29,20 @@ def append(fs, n: int, kind: str = "test.appended") -> None:
         uow.commit()
 
 
-def run(fs, *args: str):
+def run(fs, *args: str, allow_private: str = "127.0.0.1"):
     env = {
         "FAIRSCREEN_DATA_DIR": str(fs.settings.data_dir),
         "FAIRSCREEN_DATABASE_URL": fs.settings.database_url,
         "FAIRSCREEN_BASE_URL": fs.settings.base_url,
+        # The test server listens on loopback: allowed explicitly (refused by default).
+        "FAIRSCREEN_WEBHOOK_ALLOW_PRIVATE": allow_private,
     }
     return CliRunner().invoke(cli, list(args), env=env)
+
+
+def published_key(fs) -> str:
+    """The verifier key the operator publishes, known to the witness beforehand."""
+    return public_verifier_key(origin_for(fs.settings.base_url), fs.keys.ledger_signing_key())
 
 
 def test_an_export_verifies_and_a_flipped_byte_is_named_by_its_index(fs, tmp_path: Path) -> None:
@@ -104,7 +113,8 @@ def server(fs) -> Iterator[str]:
 def test_the_witness_accepts_growth_and_detects_a_rewritten_log(fs, server, tmp_path) -> None:
     state = tmp_path / "witness.json"
     append(fs, 5)
-    first = run(fs, "ledger", "witness", server, "--state", str(state), "--json")
+    key = published_key(fs)
+    first = run(fs, "ledger", "witness", server, "--state", str(state), "--key", key, "--json")
     assert first.exit_code == 0, first.output
     assert json.loads(first.stdout)["size"] == 5
     append(fs, 4)
@@ -126,7 +136,34 @@ def test_the_witness_accepts_growth_and_detects_a_rewritten_log(fs, server, tmp_
 
 
 def test_the_witness_state_defaults_under_the_data_dir(fs, server) -> None:
-    result = run(fs, "ledger", "witness", server)
+    result = run(fs, "ledger", "witness", server, "--key", published_key(fs))
     assert result.exit_code == 0, result.output
     host = server.split("//")[1].replace(":", "_")
     assert (fs.settings.data_dir / "witness" / f"{host}.json").is_file()
+
+
+def test_the_witness_trusts_no_key_the_server_hands_it(fs, server, tmp_path) -> None:
+    append(fs, 3)
+    state = tmp_path / "witness.json"
+    unpinned = run(fs, "ledger", "witness", server, "--state", str(state))
+    assert unpinned.exit_code == 1 and "give --key" in unpinned.stderr
+    other = "x" * 20 + published_key(fs)[20:]
+    wrong = run(fs, "ledger", "witness", server, "--state", str(state), "--key", other)
+    assert wrong.exit_code == 1
+    assert "not the one this witness trusts" in wrong.stderr and not state.exists()
+
+
+def test_a_witness_pointed_at_something_else_says_so_in_one_line(fs, tmp_path) -> None:
+    with receiver() as rx:  # answers GET with a 200 page that is not JSON
+        base = rx["url"].rsplit("/", 1)[0]
+        result = run(
+            fs, "ledger", "witness", base, "--state", str(tmp_path / "w.json"), "--key", "k"
+        )
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "did not answer JSON" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_the_witness_reaches_no_loopback_address_by_default(fs, server, tmp_path) -> None:
+    result = run(fs, "ledger", "witness", server, "--key", published_key(fs), allow_private="")
+    assert result.exit_code == 1 and "not a public address" in result.stderr

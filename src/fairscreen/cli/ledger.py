@@ -90,45 +90,96 @@ def _default_state(url: str) -> Path:
     return data_dir / "witness" / f"{host}.json"
 
 
+class _FetchError(Exception):
+    """The server's answer is not what a ledger serves."""
+
+
+WITNESS_ANSWER_BYTES = 4 * 1024 * 1024
+
+
 @app.command("witness")
 def witness(
     url: Annotated[str, typer.Argument(help="The server's base URL, e.g. https://host.")],
     state: Annotated[
         Path | None, typer.Option("--state", help="Where the last seen checkpoint is kept.")
     ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key",
+            help="The verifier key the log's operator published (needed on the first run; "
+            "later runs keep the one pinned in the state).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Check the server's latest checkpoint extends the one seen last time; exit 1 if not."""
-    import httpx
-
     from fairscreen.ledger.witness import WitnessError, observe
+    from fairscreen.settings import Settings
+    from fairscreen.webhooks.outbound import exchange, vet
+    from fairscreen.webhooks.policy import PrivateAllowance, UnsafeTarget
 
     base = url.rstrip("/") + "/api/v1/ledger"
     path = state or _default_state(url)
     previous: dict[str, Any] | None = None
     if path.is_file():
-        previous = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            previous = dict(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, TypeError):
+            fail(f"the witness state {path} is not the JSON this command writes")
+            return
+    pinned = str(previous["verifier_key"]) if previous else key
+    if previous is not None and key is not None and key != pinned:
+        fail(f"--key differs from the verifier key pinned in {path}: the log's key changed")
+    if pinned is None:
+        fail(
+            "give --key with the verifier key the log's operator published: a witness "
+            "never trusts the first key a server shows it"
+        )
+        return
+    # The same rule as webhooks: public addresses only, unless the operator allows one.
+    allow = PrivateAllowance.parse(Settings().webhook_allow_private)
+
+    def get(route: str, **params: int) -> Any:
+        query = "&".join(f"{name}={value}" for name, value in params.items())
+        answer = exchange(
+            vet(base + route + (f"?{query}" if query else ""), allow),
+            "GET",
+            headers={"accept": "application/json"},
+            deadline_seconds=30.0,
+            max_bytes=WITNESS_ANSWER_BYTES,
+        )
+        if not 200 <= answer.status < 300:
+            raise _FetchError(f"{route} answered HTTP {answer.status}")
+        try:
+            return json.loads(answer.body)
+        except ValueError:
+            raise _FetchError(f"{route} did not answer JSON") from None
+
     try:
-        with httpx.Client(timeout=30.0) as http:
+        served = get("/public-key")
+        if not isinstance(served, dict) or served.get("verifier_key") != pinned:
+            raise WitnessError("the server's verifier key is not the one this witness trusts")
+        checkpoint = get("/checkpoint")
+        if not isinstance(checkpoint, dict):
+            raise _FetchError("/checkpoint did not answer a checkpoint")
 
-            def get(route: str, **params: int) -> Any:
-                response = http.get(base + route, params=params)
-                response.raise_for_status()
-                return response.json()
+        def consistency(first: int, second: int) -> list[bytes]:
+            body = get("/proof/consistency", first=first, second=second)
+            return [bytes.fromhex(h) for h in body["path"]]
 
-            vkey = str(get("/public-key")["verifier_key"])
-            checkpoint = get("/checkpoint")
-
-            def consistency(first: int, second: int) -> list[bytes]:
-                body = get("/proof/consistency", first=first, second=second)
-                return [bytes.fromhex(h) for h in body["path"]]
-
-            new_state = observe(previous, vkey, checkpoint, consistency)
-    except httpx.HTTPError as exc:
-        fail(f"cannot fetch the ledger from {url}: {exc}")
+        new_state = observe(previous, pinned, checkpoint, consistency)
+    except UnsafeTarget as exc:
+        fail(f"witness: {exc}")
         return
     except WitnessError as exc:
         fail(f"witness: {exc}")
+        return
+    except (_FetchError, OSError, KeyError, TypeError, ValueError) as exc:
+        fail(f"cannot fetch the ledger from {url}: {exc}")
+        return
+    except Exception as exc:  # noqa: BLE001 - httpcore's errors: a one-line error, no traceback
+        fail(f"cannot fetch the ledger from {url}: {type(exc).__name__} {exc}")
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(new_state, indent=2) + "\n", encoding="utf-8")

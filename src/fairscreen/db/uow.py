@@ -51,6 +51,8 @@ class Links:
     candidate_token_days: int  # how long a candidate's link stays valid
     outbox_dir: Path  # the outbox mail backend's folder (purged with its cases)
     key_provider: str  # "local" or "pkcs11", as the processing record states it
+    # Hosts, addresses or CIDR ranges webhooks and the witness may reach though not public.
+    webhook_allow_private: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Tx:
         self.case_files = unit.collaborators.case_files
         self.recent_keys = unit.collaborators.recent_keys
         self.evidence = unit.collaborators.evidence
+        self.keys = unit.collaborators.keys  # for system secrets (vault/secrets.py)
         self._unit = unit
         self._after_commit: list[Callable[[], Any]] = []
         self.cache: dict[str, Any] = {}  # per-transaction memo; dies with it

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from fairscreen.db.lease import claim_due
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.mail.backends import Mailer, Message
 from fairscreen.mail.models import QueuedMail
@@ -184,22 +185,13 @@ def do_send_due(
     unreadable = 0
     with new_uow() as tx:
         now = tx.clock.now()
-        query = (
-            select(QueuedMail)
-            .where(QueuedMail.status == "pending", QueuedMail.next_attempt_at <= now)
-            .order_by(QueuedMail.next_attempt_at)
-            .limit(limit)
-        )
-        if tx.session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        for row in tx.session.scalars(query):
+        for row in claim_due(tx.session, QueuedMail, now=now, lease=HANDOVER, limit=limit):
             message = _open(tx, row)
             if message is None:  # its case is destroyed: there is no one left to tell
                 row.status, row.sealed, row.next_attempt_at = "failed", None, None
                 row.last_error = "case destroyed"
                 unreadable += 1
                 continue
-            row.next_attempt_at = now + HANDOVER
             batch.append((row.id, message))
         tx.commit()
     outcomes = {mail_id: _attempt(mailer, mail_id, message) for mail_id, message in batch}

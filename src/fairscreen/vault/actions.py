@@ -13,6 +13,7 @@ from fairscreen.ledger.events import EventValue, append_event
 from fairscreen.ledger.models import LedgerEvent
 from fairscreen.vault.keys import KeyProvider, WrappedKey, kek_version
 from fairscreen.vault.models import VaultCaseKey
+from fairscreen.vault.secrets import rewrap_secrets
 from fairscreen.vault.service import hold_kek_guard, key_aad
 
 BATCH = 500
@@ -153,6 +154,7 @@ def do_rewrap_all(
                 select(VaultCaseKey.kek_id).where(VaultCaseKey.wrapped.is_not(None)).distinct()
             )
         )
+        in_use |= rewrap_secrets(tx.session, keys, current)  # few: one statement's worth
         tx.commit()
     done += len(late)
     if progress and late:

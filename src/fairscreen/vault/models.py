@@ -18,3 +18,15 @@ class VaultCaseKey(Base):
     wrapped: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime]
     destroyed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class VaultSecret(Base):
+    """A system secret wrapped by a KEK (vault/secrets.py): an endpoint's signing key."""
+
+    __tablename__ = "vault_secret"
+
+    owner_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kek_id: Mapped[str] = mapped_column(String(64))
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]

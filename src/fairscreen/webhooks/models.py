@@ -18,9 +18,13 @@ class Endpoint(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("identity_org.id"), index=True)
     url: Mapped[str] = mapped_column(String(2000))
     events: Mapped[list[str]] = mapped_column(JSON)
-    secret: Mapped[str] = mapped_column(String(100))  # needed to sign; not personal data
+    # The signing key is sealed in the vault (vault/secrets.py, purpose SECRET_PURPOSE);
+    # this column only holds a secret written before that, until the next delivery run
+    # seals it (actions.seal_legacy_secrets).
+    secret: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime]
     disabled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class Delivery(Base):
@@ -36,7 +40,8 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|delivered|failed
-    last_status_code: Mapped[int | None] = mapped_column(nullable=True)
+    # Why the last attempt failed, in our words ("no 2xx answer", "timed out", ...), for the
+    # operator's log; the target's own status code and body are never stored or shown.
     last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
     log: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     delivered_at: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.policy import Actor, require_staff
 from fairscreen.shared.clock import as_utc
+from fairscreen.shared.errors import NotFound
 from fairscreen.webhooks.models import Delivery, Endpoint
 
 
@@ -32,14 +33,23 @@ def org_endpoints(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
             )
             for endpoint_id, status, n in rows:
                 counts[str(endpoint_id)][str(status)] = int(n)
-        return [
-            {
-                "id": e.id,
-                "url": e.url,
-                "events": list(e.events),
-                "created_at": as_utc(e.created_at).isoformat(),
-                "disabled": e.disabled_at is not None,
-                "deliveries": counts[e.id],
-            }
-            for e in endpoints
-        ]
+        return [_shown(e, counts[e.id]) for e in endpoints]
+
+
+def org_endpoint(uow: UnitOfWork, *, actor: Actor, endpoint_id: str) -> dict[str, Any]:
+    """Return one of the admin's organisation's endpoints; NotFound if it is not theirs."""
+    found = [e for e in org_endpoints(uow, actor=actor) if e["id"] == endpoint_id]
+    if not found:
+        raise NotFound()
+    return found[0]
+
+
+def _shown(e: Endpoint, counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "url": e.url,
+        "events": list(e.events),
+        "created_at": as_utc(e.created_at).isoformat(),
+        "disabled": e.disabled_at is not None,
+        "deliveries": counts,
+    }

@@ -16,3 +16,10 @@ def client(fs):
 @pytest.fixture
 def world(fs):
     return make_world(fs)
+
+
+@pytest.fixture
+def loopback_allowed(fs):
+    """The operator allows 127.0.0.1, where the tests' receivers listen (off by default)."""
+    fs.settings.webhook_allow_private = "127.0.0.1"
+    return fs

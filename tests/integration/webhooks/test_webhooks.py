@@ -14,7 +14,7 @@ from fairscreen.webhooks.actions import do_create_endpoint, do_deliver_due, enqu
 from support.receiver import receiver
 
 
-def test_delivery_verifies_with_the_standardwebhooks_library(fs, clock) -> None:
+def test_delivery_verifies_with_the_standardwebhooks_library(fs, clock, loopback_allowed) -> None:
     clock.set(datetime.now(UTC))  # the library refuses timestamps far from its own clock
     world = make_world(fs)
     with receiver() as rx:
@@ -50,7 +50,9 @@ def test_delivery_verifies_with_the_standardwebhooks_library(fs, clock) -> None:
     assert payload["data"] == {"case_id": "case_x", "version": 1}
 
 
-def test_failed_delivery_is_retried_with_the_same_id_after_backoff(fs, clock) -> None:
+def test_failed_delivery_is_retried_with_the_same_id_after_backoff(
+    fs, clock, loopback_allowed
+) -> None:
     world = make_world(fs)
     with receiver(statuses=[500, 503]) as rx:
         do_create_endpoint(
@@ -83,11 +85,13 @@ def test_only_admins_register_endpoints_and_urls_are_checked(fs) -> None:
         )
     with pytest.raises(ValidationFailed):
         do_create_endpoint(
-            fs.uow(), actor=world["admin"].actor, url="http://127.0.0.1/x", events=["everything"]
+            fs.uow(), actor=world["admin"].actor, url="https://ats.example/x", events=["everything"]
         )
 
 
-def test_webhook_api_shows_the_secret_once_and_the_delivery_log(client, world) -> None:
+def test_webhook_api_shows_the_secret_once_and_the_delivery_log(
+    client, world, loopback_allowed
+) -> None:
     r = client.post(
         "/api/v1/webhooks",
         json={"url": "http://127.0.0.1:9/x", "events": ["case.destroyed"]},

@@ -28,7 +28,7 @@ from fairscreen.retention.policy import DEFAULT_DAYS
 from fairscreen.retention.queries import org_holds
 from fairscreen.scope.actions import do_create_position, list_positions
 from fairscreen.scope.policy import load_pack
-from fairscreen.shared.errors import DomainError, NotFound
+from fairscreen.shared.errors import DomainError
 from fairscreen.web.deps import AppDep
 from fairscreen.web.forms import refusal_message, require_csrf
 from fairscreen.web.i18n import pick_lang
@@ -37,7 +37,7 @@ from fairscreen.web.pages.staff import back, staff_actor, to_login
 from fairscreen.web.rendering import render as render_page
 from fairscreen.webhooks import actions as webhook_actions
 from fairscreen.webhooks.policy import EVENT_TYPES
-from fairscreen.webhooks.queries import org_endpoints
+from fairscreen.webhooks.queries import org_endpoint, org_endpoints
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,6 +87,10 @@ NOTICES: dict[str, str] = {
     "hold_placed": "The legal hold was placed; the case will not be destroyed while it lasts.",
     "hold_released": "The legal hold was lifted.",
     "redelivered": "The delivery was queued again.",
+    "webhook_saved": "The endpoint was saved.",
+    "webhook_disabled": "The endpoint is disabled; its messages wait until it is enabled.",
+    "webhook_enabled": "The endpoint is enabled; waiting messages are sent.",
+    "webhook_deleted": "The endpoint was deleted; nothing more is sent to it.",
 }
 
 
@@ -541,7 +545,7 @@ def create_webhook(
         )
     except DomainError as exc:
         field = _field(exc, ("url", "events"))
-        errors = {field: refusal(exc, pick_lang(request), field)}
+        errors = {field: _url_refusal(exc, pick_lang(request), field)}
         posted = {"url": url, "events": chosen}
         return _webhooks_page(
             request, app, actor, status=422, new_secret=None, errors=errors, posted=posted
@@ -551,19 +555,127 @@ def create_webhook(
     return response
 
 
+def _url_refusal(exc: DomainError, lang: str, field: str) -> dict[str, str]:
+    # An address refusal says why (not public, a user:pass@ part, ...): show its own words.
+    if field == "url" and exc.code == "validation_error" and exc.message:
+        return {"message": exc.message, "code": exc.code}
+    return refusal(exc, lang, field)
+
+
+def _endpoint_page(
+    request: Request, app: App, actor: Actor, endpoint_id: str, status: int = 200, **ctx: Any
+) -> Response:
+    endpoint = org_endpoint(app.reader(), actor=actor, endpoint_id=endpoint_id)
+    log = webhook_actions.deliveries(app.reader(), actor=actor, endpoint_id=endpoint_id)
+    return render(
+        request,
+        "admin/webhook_log.html",
+        actor,
+        status=status,
+        endpoint=endpoint,
+        log=log,
+        event_types=EVENT_TYPES,
+        **ctx,
+    )
+
+
 @router.get("/admin/webhooks/{endpoint_id}", response_class=HTMLResponse)
 def webhook_log(endpoint_id: str, request: Request, app: AppDep) -> Response:
-    """Show an endpoint's delivery log."""
+    """Show an endpoint: its settings, the actions on it and its delivery log."""
     actor = _admin(request, app)
     if actor is None:
         return to_login(request)
-    log = webhook_actions.deliveries(app.reader(), actor=actor, endpoint_id=endpoint_id)
-    endpoint = next(
-        (e for e in org_endpoints(app.reader(), actor=actor) if e["id"] == endpoint_id), None
+    return _endpoint_page(request, app, actor, endpoint_id)
+
+
+@router.post("/admin/webhooks/{endpoint_id}", response_class=HTMLResponse)
+def edit_webhook(
+    endpoint_id: str,
+    request: Request,
+    app: AppDep,
+    url: Annotated[str, Form(max_length=2000)] = "",
+    events: Annotated[list[str] | None, Form()] = None,
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Change an endpoint's URL and events."""
+    require_csrf(request, csrf)
+    actor = _admin(request, app)
+    if actor is None:
+        return to_login(request)
+    chosen = [e for e in dict.fromkeys(events or []) if e]
+    try:
+        webhook_actions.do_update_endpoint(
+            app.uow(), actor=actor, endpoint_id=endpoint_id, url=url.strip(), events=chosen
+        )
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        field = _field(exc, ("url", "events"))
+        errors = {field: _url_refusal(exc, pick_lang(request), field)}
+        posted = {"url": url, "events": chosen}
+        return _endpoint_page(
+            request, app, actor, endpoint_id, status=422, errors=errors, posted=posted
+        )
+    return _done(f"/admin/webhooks/{endpoint_id}", "webhook_saved")
+
+
+@router.post("/admin/webhooks/{endpoint_id}/disable")
+def disable_webhook(
+    endpoint_id: str, request: Request, app: AppDep, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    """Stop sending to an endpoint (its messages wait)."""
+    require_csrf(request, csrf)
+    actor = _admin(request, app)
+    if actor is None:
+        return to_login(request)
+    webhook_actions.do_set_endpoint_enabled(
+        app.uow(), actor=actor, endpoint_id=endpoint_id, enabled=False
     )
-    if endpoint is None:
-        raise NotFound()
-    return render(request, "admin/webhook_log.html", actor, endpoint=endpoint, log=log)
+    return _done(f"/admin/webhooks/{endpoint_id}", "webhook_disabled")
+
+
+@router.post("/admin/webhooks/{endpoint_id}/enable")
+def enable_webhook(
+    endpoint_id: str, request: Request, app: AppDep, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    """Send to an endpoint again."""
+    require_csrf(request, csrf)
+    actor = _admin(request, app)
+    if actor is None:
+        return to_login(request)
+    webhook_actions.do_set_endpoint_enabled(
+        app.uow(), actor=actor, endpoint_id=endpoint_id, enabled=True
+    )
+    return _done(f"/admin/webhooks/{endpoint_id}", "webhook_enabled")
+
+
+@router.get("/admin/webhooks/{endpoint_id}/delete", response_class=HTMLResponse)
+def confirm_delete_webhook(endpoint_id: str, request: Request, app: AppDep) -> Response:
+    """Ask before deleting an endpoint."""
+    actor = _admin(request, app)
+    if actor is None:
+        return to_login(request)
+    endpoint = org_endpoint(app.reader(), actor=actor, endpoint_id=endpoint_id)
+    return render(request, "admin/webhook_delete.html", actor, endpoint=endpoint)
+
+
+@router.post("/admin/webhooks/{endpoint_id}/delete")
+def delete_webhook(
+    endpoint_id: str,
+    request: Request,
+    app: AppDep,
+    confirmed: Annotated[str, Form(max_length=8)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Delete an endpoint once the admin has confirmed it."""
+    require_csrf(request, csrf)
+    actor = _admin(request, app)
+    if actor is None:
+        return to_login(request)
+    if confirmed != "yes":
+        return back(f"/admin/webhooks/{endpoint_id}/delete")
+    webhook_actions.do_delete_endpoint(app.uow(), actor=actor, endpoint_id=endpoint_id)
+    return _done("/admin/webhooks", "webhook_deleted")
 
 
 @router.post("/admin/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver")
