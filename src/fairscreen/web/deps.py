@@ -22,6 +22,12 @@ from fairscreen.web.ratelimit import Door, FailureLimiter
 
 SESSION_COOKIE = "fs_session"
 CANDIDATE_COOKIE = "fs_candidate"
+# Methods that change nothing: the API lets a browser's cookie authenticate these only.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+COOKIE_REFUSED = (
+    "The API takes changes only with an `Authorization: Bearer` header; a browser's "
+    "cookie alone does not authorise them, so another site cannot act in your name."
+)
 
 
 async def get_app(request: Request) -> App:
@@ -76,6 +82,17 @@ async def request_actor(request: Request, app: AppDep) -> Actor | None:
     return await run_in_threadpool(optional_actor, request, app)
 
 
+def cookies_authenticate(request: Request) -> bool:
+    """Tell whether the request's cookies may authenticate it.
+
+    The pages' forms carry a CSRF token and live outside `/api/`; the API has none, so a
+    cookie authenticates its reads only. Otherwise a same-site page could post bodyless
+    requests that the browser sends with the cookie (the candidate's erasure, a hold's
+    release). The pages never call the API to change anything, so nothing is lost.
+    """
+    return request.method in SAFE_METHODS or not request.url.path.startswith("/api/")
+
+
 def optional_actor(request: Request, app: App) -> Actor | None:
     """Return whoever the request authenticates as, or None for anonymous."""
     token = _bearer(request)
@@ -83,6 +100,10 @@ def optional_actor(request: Request, app: App) -> Actor | None:
         if token.startswith(CANDIDATE_TOKEN_PREFIX):
             return present_secret(request, app, authenticate_candidate, token)
         return present_secret(request, app, authenticate_api_key, token)
+    if not cookies_authenticate(request):
+        if any(request.cookies.get(name) for name in (SESSION_COOKIE, CANDIDATE_COOKIE)):
+            request.state.cookie_refused = True
+        return None
     for cookie, check in (
         (SESSION_COOKIE, authenticate_session),
         (CANDIDATE_COOKIE, authenticate_candidate),
@@ -96,9 +117,13 @@ def optional_actor(request: Request, app: App) -> Actor | None:
     return None
 
 
-async def current_actor(actor: Annotated[Actor | None, Depends(request_actor)]) -> Actor:
-    """Require an authenticated actor."""
+async def current_actor(
+    request: Request, actor: Annotated[Actor | None, Depends(request_actor)]
+) -> Actor:
+    """Require an authenticated actor (403 for a change that only a cookie vouches for)."""
     if actor is None:
+        if getattr(request.state, "cookie_refused", False):
+            raise Forbidden(COOKIE_REFUSED)
         raise Unauthenticated()
     return actor
 
