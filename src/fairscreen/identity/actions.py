@@ -272,7 +272,7 @@ def do_sign_in(
             actor=f"staff:{user.id}",
             at=now,
             org_id=org.id,
-            data={"session_id": session_id},
+            data={},  # never the session id: with it, anyone could name the session
         )
         uow.commit()
         return SignedIn(_actor_for(user, org), f"{session_id}.{secret}")
