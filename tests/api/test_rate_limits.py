@@ -30,11 +30,11 @@ def test_after_ten_failed_sign_ins_even_the_right_password_waits(client, world, 
     email = _email(fs, world["hr"])
     for _ in range(10):
         assert _sign_in(client, email, "wrong").status_code == 401
-    refused = _sign_in(client, email, "pw-employer")
+    refused = _sign_in(client, email, "employer-password")
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "rate_limited"
     assert 1 <= int(refused.headers["retry-after"]) <= 60
-    page = _sign_in(client, email, "pw-employer", headers={"accept": "text/html"})
+    page = _sign_in(client, email, "employer-password", headers={"accept": "text/html"})
     assert page.status_code == 429 and "<html" in page.text.lower()
     assert "retry-after" in page.headers
 
@@ -46,12 +46,12 @@ def test_the_limit_is_per_address_and_per_account(fs, world):
         for _ in range(10):
             assert _sign_in(guesser, hr, "wrong").status_code == 401
         # The guesser's address is spent, whichever account it tries next.
-        assert _sign_in(guesser, admin, "pw-admin").status_code == 429
+        assert _sign_in(guesser, admin, "admin-password").status_code == 429
     with TestClient(web, client=("10.0.0.2", 1000)) as colleague:
         # Another address may sign in to another account...
-        assert _sign_in(colleague, admin, "pw-admin").status_code == 303
+        assert _sign_in(colleague, admin, "admin-password").status_code == 303
         # ...but the guessed account stays closed to everyone for the window.
-        assert _sign_in(colleague, hr, "pw-employer").status_code == 429
+        assert _sign_in(colleague, hr, "employer-password").status_code == 429
 
 
 def test_successful_requests_never_count(client, world):
@@ -85,9 +85,9 @@ def test_guessing_api_keys_and_session_cookies_counts_as_well(client, world):
 
 def test_signing_in_again_ends_the_session_the_browser_held(client, world, fs):
     email = _email(fs, world["hr"])
-    assert _sign_in(client, email, "pw-employer").status_code == 303
+    assert _sign_in(client, email, "employer-password").status_code == 303
     first = client.cookies.get("fs_session")
-    assert _sign_in(client, email, "pw-employer").status_code == 303
+    assert _sign_in(client, email, "employer-password").status_code == 303
     second = client.cookies.get("fs_session")
     assert second != first
     client.cookies.set("fs_session", first)
