@@ -18,7 +18,7 @@ from fairscreen.identity.actions import (
 )
 from fairscreen.identity.policy import Actor
 from fairscreen.shared.errors import Forbidden, Unauthenticated
-from fairscreen.web.ratelimit import Door, FailureLimiter
+from fairscreen.web.ratelimit import FailureLimiter
 
 SESSION_COOKIE = "fs_session"
 CANDIDATE_COOKIE = "fs_candidate"
@@ -61,14 +61,31 @@ def limiter(request: Request) -> FailureLimiter:
 def present_secret(
     request: Request, app: App, check: Callable[[UnitOfWork, str], Actor], secret: str
 ) -> Actor:
-    """Authenticate a presented secret; failures count per client address (429 past the limit)."""
-    doors, address = limiter(request), client_address(request)
-    doors.check(Door.SECRET, address)
+    """Authenticate a presented secret; a valid one always passes, failures are counted.
+
+    Failures count per client address and per presented id; past the limit a failure is
+    answered 429 instead of 401 (see `ratelimit`).
+    """
     try:
         return check(app.reader(), secret)
     except Unauthenticated:
-        doors.failed(Door.SECRET, address)
+        limiter(request).secret_failed(client_address(request), secret)
         raise
+
+
+def _cookie_actor(
+    request: Request, app: App, name: str, check: Callable[[UnitOfWork, str], Actor]
+) -> Actor | None:
+    """Authenticate a cookie; one that no longer opens anything is dropped, not counted."""
+    value = request.cookies.get(name)
+    if not value:
+        return None
+    try:
+        return check(app.reader(), value)
+    except Unauthenticated:
+        stale: list[str] = getattr(request.state, "stale_cookies", [])
+        request.state.stale_cookies = [*stale, name]
+        return None
 
 
 async def request_actor(request: Request, app: AppDep) -> Actor | None:
@@ -77,7 +94,6 @@ async def request_actor(request: Request, app: AppDep) -> Actor | None:
     if token is not None and not token.startswith(CANDIDATE_TOKEN_PREFIX):
         recalled = recall_api_key(app, token)
         if recalled is not None:
-            limiter(request).check(Door.SECRET, client_address(request))
             return recalled
     return await run_in_threadpool(optional_actor, request, app)
 
@@ -104,17 +120,11 @@ def optional_actor(request: Request, app: App) -> Actor | None:
         if any(request.cookies.get(name) for name in (SESSION_COOKIE, CANDIDATE_COOKIE)):
             request.state.cookie_refused = True
         return None
-    for cookie, check in (
-        (SESSION_COOKIE, authenticate_session),
-        (CANDIDATE_COOKIE, authenticate_candidate),
-    ):
-        value = request.cookies.get(cookie)
-        if value:
-            try:
-                return present_secret(request, app, check, value)
-            except Unauthenticated:
-                return None  # a stale cookie makes the visitor anonymous, not an error
-    return None
+    # A stale cookie makes the visitor anonymous, not an error, and is cleared
+    # (`middleware.StaleCookieMiddleware`); it does not hide the other cookie.
+    return _cookie_actor(request, app, SESSION_COOKIE, authenticate_session) or _cookie_actor(
+        request, app, CANDIDATE_COOKIE, authenticate_candidate
+    )
 
 
 async def current_actor(
