@@ -51,13 +51,29 @@ class Settings(BaseSettings):
     )
     rate_limit_sign_in: str = Field(
         default="10/minute",
-        description="Failed staff sign-ins allowed per client address and per e-mail address "
-        "(a `limits` rate such as `10/minute` or `30/hour`).",
+        description="Failed staff sign-ins allowed per client address, whatever the e-mail "
+        "(a `limits` rate such as `10/minute` or `30/hour`); past it, that address waits.",
+    )
+    rate_limit_sign_in_free_failures: int = Field(
+        default=5,
+        ge=0,
+        le=1000,
+        description="Failed sign-ins to one e-mail address before an address that failed "
+        "for it waits before each next attempt (1 s, then doubling up to the maximum delay). "
+        "Addresses that have not failed for that e-mail are never made to wait.",
+    )
+    rate_limit_sign_in_max_delay: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="The longest wait, in seconds, between sign-in attempts to one e-mail "
+        "address from an address that keeps failing (so the owner always gets in within it).",
     )
     rate_limit_secrets: str = Field(
         default="20/minute",
-        description="Failed candidate-token, API-key and session presentations allowed per "
-        "client address.",
+        description="Failed candidate-token and API-key presentations counted per client "
+        "address and per presented token or key id; past it, further failures answer 429. "
+        "A valid secret is always accepted; a stale cookie is cleared, not counted.",
     )
     scheduler: bool = Field(default=True, description="Run background jobs inside `serve`.")
     api_key_cache_seconds: float = Field(

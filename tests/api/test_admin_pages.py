@@ -27,14 +27,14 @@ def _csrf(text: str) -> str:
 
 
 def _sign_in(client, fs, staff) -> str:
-    """Sign in as a factory user (password "pw-<role>"); return the CSRF token."""
+    """Sign in as a factory user (password "<role>-password"); return the CSRF token."""
     with fs.reader() as uow:
         user = uow.session.get(User, staff.actor.id)
         email = user.email
     csrf = _csrf(client.get("/login?lang=en", headers=HTML).text)
     response = client.post(
         "/login",
-        data={"email": email, "password": f"pw-{staff.actor.role}", "csrf": csrf},
+        data={"email": email, "password": f"{staff.actor.role}-password", "csrf": csrf},
         follow_redirects=False,
     )
     assert response.status_code == 303

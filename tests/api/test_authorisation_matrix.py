@@ -108,7 +108,8 @@ POLICY: dict[str, str] = {
     "GET /ledger/public-key": PUBLIC,
     "GET /ledger/proof/inclusion": PUBLIC,
     "GET /ledger/proof/consistency": PUBLIC,
-    "GET /ledger/events": PUBLIC,
+    # Event bodies: each organisation's own staff, and the regulator over it.
+    "GET /ledger/events": ANY_STAFF,
     # ---- verification and the report ---------------------------------------------------
     "POST /cases/{case_id}/findings": INVESTIGATOR,
     "POST /findings/{finding_id}/sources": INVESTIGATOR,

@@ -171,7 +171,7 @@ def test_staff_sign_in_with_password_sets_a_session(client, world) -> None:
         "/login", data={"email": "employer0@t.example", "password": "no", "csrf": csrf}
     )
     assert bad.status_code == 401
-    email = next(iter(world.staff.values())).actor  # any user; password is pw-<role>
+    email = next(iter(world.staff.values())).actor  # any user; password is <role>-password
     del email
     r = client.post("/login", data={"email": "x@y.z", "password": "p"})
     assert r.status_code == 403  # no CSRF token
@@ -187,7 +187,7 @@ def test_signed_in_staff_see_their_cases_page(client, world, fs) -> None:
         hr = uow.session.get(User, world["hr"].actor.id)
     r = client.post(
         "/login",
-        data={"email": hr.email, "password": "pw-employer", "csrf": csrf},
+        data={"email": hr.email, "password": "employer-password", "csrf": csrf},
         follow_redirects=False,
     )
     assert r.status_code == 303 and r.headers["location"] == "/app"

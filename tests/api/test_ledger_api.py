@@ -9,11 +9,16 @@ from fairscreen.ledger.note import open_checkpoint
 from fairscreen.ledger.verify import verify_consistency, verify_inclusion
 
 
-def append(fs, n: int) -> None:
+def append(fs, n: int, org_id: str | None = None) -> None:
     with fs.uow() as uow:
         for i in range(n):
             append_event(
-                uow.session, type="test.appended", actor="system", at=fs.clock.now(), data={"i": i}
+                uow.session,
+                type="test.appended",
+                actor="system",
+                at=fs.clock.now(),
+                org_id=org_id,
+                data={"i": i},
             )
         uow.commit()
 
@@ -73,19 +78,23 @@ def test_an_empty_ledger_has_a_checkpoint_of_size_zero(client) -> None:
         "events?limit=0",
     ],
 )
-def test_requests_beyond_the_tree_are_validation_errors(client, fs, query) -> None:
+def test_requests_beyond_the_tree_are_validation_errors(client, fs, world, query) -> None:
     append(fs, 5)
-    response = client.get(f"/api/v1/ledger/{query}")
+    response = client.get(f"/api/v1/ledger/{query}", headers=world["hr"].headers)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_error"
 
 
-def test_events_are_listed_in_order_with_their_leaf_hashes(client, fs) -> None:
-    append(fs, 5)
-    page = client.get("/api/v1/ledger/events?from=1&limit=3").json()
-    assert [e["index"] for e in page["events"]] == [1, 2, 3]
-    assert page["next"] == 4
+def test_events_are_listed_in_order_with_their_leaf_hashes(client, fs, world) -> None:
+    first = client.get("/api/v1/ledger/checkpoint").json()["size"]  # the world's own events
+    append(fs, 5, org_id=world.employer)
+    size = first + 5
+    mine = world["hr"].headers
+    page = client.get(f"/api/v1/ledger/events?from={first + 1}&limit=3", headers=mine).json()
+    assert [e["index"] for e in page["events"]] == [first + 1, first + 2, first + 3]
+    assert page["next"] == first + 4
     assert page["events"][0]["event"]["data"] == {"i": 1}
-    proof = client.get("/api/v1/ledger/proof/inclusion?index=2&size=5").json()
+    proof = client.get(f"/api/v1/ledger/proof/inclusion?index={first + 2}&size={size}").json()
     assert page["events"][1]["leaf_hash"] == proof["leaf_hash"]
-    assert client.get("/api/v1/ledger/events?from=4").json()["next"] is None
+    last = client.get(f"/api/v1/ledger/events?from={first + 4}", headers=mine).json()
+    assert last["next"] is None

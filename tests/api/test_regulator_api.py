@@ -127,7 +127,7 @@ def _sign_in(client, world, who: str) -> None:
     with world.app.reader() as uow:
         user = uow.session.get(User, world[who].actor.id)
     role = world[who].actor.role
-    signed = do_sign_in(world.app.uow(), email=user.email, password=f"pw-{role}")
+    signed = do_sign_in(world.app.uow(), email=user.email, password=f"{role}-password")
     client.cookies.set(SESSION_COOKIE, signed.cookie)
 
 

@@ -20,7 +20,7 @@ from fairscreen.verification.actions import do_add_source, do_record_finding
 
 pytestmark = pytest.mark.e2e
 
-PASSWORDS = {"hr": "pw-employer", "admin": "pw-admin"}
+PASSWORDS = {"hr": "employer-password", "admin": "admin-password"}
 ACCOUNT = "2014 年的判决已执行完毕，此后我在物流公司工作九年，无任何违法记录。"
 _serial = iter(range(10**6))
 

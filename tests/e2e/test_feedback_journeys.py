@@ -126,7 +126,7 @@ def _sign_in_as_admin(site, page: Page) -> None:
         email = uow.session.get(User, site.world["admin"].actor.id).email
     page.goto(f"{site.url}/login?lang=en")
     page.locator("#email").fill(email)
-    page.locator("#password").fill("pw-admin")
+    page.locator("#password").fill("admin-password")
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/app$"))
 

@@ -51,7 +51,7 @@ def test_an_inspector_reads_an_organisations_figures_and_proves_a_case_timeline(
     page = desk.new_page()
     page.goto(f"{site.url}/login")
     page.locator("#email").fill(email)
-    page.locator("#password").fill("pw-regulator")
+    page.locator("#password").fill("regulator-password")
     page.locator("button[type=submit]").last.click()
 
     # The organisations under the inspectorate, and nothing that names a person.

@@ -15,7 +15,7 @@ from integration.feedback.helpers import released_case
 pytestmark = pytest.mark.e2e
 
 _serial = iter(range(10**6))
-PASSWORDS = {"hr": "pw-employer", "investigator": "pw-investigator"}
+PASSWORDS = {"hr": "employer-password", "investigator": "investigator-password"}
 
 
 @pytest.fixture

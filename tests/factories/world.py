@@ -42,6 +42,11 @@ class World:
 _counter = iter(range(10**9))
 
 
+def password_for(role: str) -> str:
+    """Return the sign-in password the factories give a user of `role` (12+ characters)."""
+    return f"{role}-password"
+
+
 def staff(app: App, org_id: str, role: str) -> Staff:
     n = next(_counter)
     user_id = do_create_user(
@@ -50,7 +55,7 @@ def staff(app: App, org_id: str, role: str) -> Staff:
         org_id=org_id,
         email=f"{role}{n}@t.example",
         role=role,
-        password="pw-" + role,
+        password=password_for(role),
     )
     key = do_create_api_key(app.uow(), actor=SYSTEM, user_id=user_id)
     return Staff(authenticate_api_key(app.reader(), key), key)

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.keycache import RecentKeys
 from fairscreen.identity.models import ApiKey, Org, StaffSession, User
-from fairscreen.identity.policy import ORG_KINDS, ROLES, ROLES_BY_ORG_KIND, Actor, require_staff
+from fairscreen.identity.policy import (
+    ORG_KINDS,
+    ROLES,
+    ROLES_BY_ORG_KIND,
+    Actor,
+    check_password,
+    require_staff,
+)
 from fairscreen.ledger.events import append_event
 from fairscreen.shared.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
 from fairscreen.shared.ids import new_id, new_secret, secret_hash
@@ -78,6 +85,8 @@ def do_create_user(
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise ValidationFailed("Give a valid e-mail address.", field="email")
+    if password is not None:
+        check_password(password)
     with uow as tx:
         org = tx.session.get(Org, org_id)
         if org is None:
@@ -227,7 +236,8 @@ def do_sign_in(
     """Check a password and open a new session (a new id each time: no fixation).
 
     `replacing` is the session cookie the browser still held, if any: it is revoked in the
-    same transaction, so signing in always rotates the session.
+    same transaction, so signing in always rotates the session, but only when its secret
+    checks and it is the signer's own (else anyone could end another's session by name).
     """
     with uow as tx:
         user = tx.session.scalar(select(User).where(User.email == email.strip().lower()))
@@ -249,9 +259,7 @@ def do_sign_in(
         assert org is not None
         now = tx.clock.now()
         if replacing:
-            old = tx.session.get(StaffSession, replacing.partition(".")[0])
-            if old is not None and old.revoked_at is None:
-                old.revoked_at = now
+            _end_own_session(tx, replacing, user_id=user.id, now=now)
         session_id = new_id("ses")
         secret = new_secret(32)
         tx.session.add(
@@ -269,18 +277,30 @@ def do_sign_in(
             actor=f"staff:{user.id}",
             at=now,
             org_id=org.id,
-            data={"session_id": session_id},
+            data={},  # never the session id: with it, anyone could name the session
         )
         tx.commit()
         return SignedIn(_actor_for(user, org), f"{session_id}.{secret}")
 
 
+def _end_own_session(tx: Tx, cookie: str, *, user_id: str, now: datetime) -> None:
+    """Revoke the session of `cookie` if its secret checks and it belongs to `user_id`."""
+    session_id, _, secret = cookie.partition(".")
+    old = tx.session.get(StaffSession, session_id)
+    if old is None or old.revoked_at is not None or old.user_id != user_id:
+        return
+    if hmac.compare_digest(old.secret_hash, secret_hash(secret)):
+        old.revoked_at = now
+
+
 def do_sign_out(uow: UnitOfWork, *, cookie: str) -> None:
-    """Revoke a staff session."""
-    session_id, _, _ = cookie.partition(".")
+    """Revoke the staff session of a cookie whose secret checks (a forged one ends nothing)."""
+    session_id, _, secret = cookie.partition(".")
     with uow as tx:
         row = tx.session.get(StaffSession, session_id)
-        if row is not None and row.revoked_at is None:
+        if row is None or row.revoked_at is not None:
+            return
+        if hmac.compare_digest(row.secret_hash, secret_hash(secret)):
             row.revoked_at = tx.clock.now()
             tx.commit()
 

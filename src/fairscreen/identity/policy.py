@@ -5,9 +5,10 @@ One condition per line, so a reviewer can read each rule as a sentence.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fairscreen.shared.errors import Forbidden, NotFound
+from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
 
 ORG_KINDS = ("employer", "agency", "regulator")
 ROLES = ("admin", "employer", "investigator", "regulator")
@@ -17,6 +18,26 @@ ROLES_BY_ORG_KIND = {
     "agency": ("admin", "investigator"),
     "regulator": ("admin", "regulator"),
 }
+
+
+# A password long enough that online guessing at the sign-in limits gets nowhere (NIST SP
+# 800-63B asks for at least 8; 12 leaves room), and short enough for Argon2 to hash at once.
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+
+
+def check_password(password: str) -> None:
+    """Refuse a password shorter than the minimum (or longer than the form takes)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters "
+            "(a few words together are easy to remember).",
+            field="password",
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"Choose a password of at most {MAX_PASSWORD_LENGTH} characters.", field="password"
+        )
 
 
 @dataclass(frozen=True)
@@ -138,3 +159,30 @@ def access_org_compliance(actor: Actor, org: OrgRef | None) -> OrgRef:
     if org is None or actor.org_id != org.id:
         raise NotFound()
     return org
+
+
+# Event types the organisation's own staff do not read in the ledger feed: whether a
+# candidate volunteered demographics is kept apart from staff (its regulator sees it).
+HIDDEN_FROM_OWN_STAFF = ("demographics.",)
+
+
+@dataclass(frozen=True)
+class LedgerFeed:
+    """Whose ledger events an actor reads: organisations, and type prefixes left out."""
+
+    org_ids: tuple[str, ...]
+    hidden_types: tuple[str, ...]
+
+
+def is_regulator(actor: Actor) -> bool:
+    """Tell whether the actor is a regulator's inspector."""
+    return actor.kind == "staff" and actor.role == "regulator" and actor.org_kind == "regulator"
+
+
+def access_ledger_feed(actor: Actor, orgs_under: Iterable[str] = ()) -> LedgerFeed:
+    """Allow staff their organisation's events, and a regulator those of the orgs under it."""
+    if actor.kind != "staff" or actor.org_id is None:
+        raise Forbidden("The ledger's events are for the organisations' staff and regulators.")
+    if is_regulator(actor):
+        return LedgerFeed((actor.org_id, *orgs_under), ())
+    return LedgerFeed((actor.org_id,), HIDDEN_FROM_OWN_STAFF)

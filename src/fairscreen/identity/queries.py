@@ -32,6 +32,12 @@ def _admin_org(tx: Tx, actor: Actor) -> Org:
     return org
 
 
+def orgs_under(uow: UnitOfWork, regulator_id: str) -> list[str]:
+    """Return the ids of the organisations under a regulator."""
+    with uow as tx:
+        return list(tx.session.scalars(select(Org.id).where(Org.regulator_id == regulator_id)))
+
+
 def org_users(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
     """Return the admin's organisation, its users and the roles its kind allows."""
     with uow as tx:

@@ -1,12 +1,12 @@
-"""Public reads of the ledger: proofs and events (ids, codes and hashes only)."""
+"""Reads of the ledger: public proofs, and organisations' events (ids, codes and hashes only)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import not_, or_, select
 from sqlalchemy.orm import Session
 
 from fairscreen.ledger.checkpoints import current_size
@@ -51,25 +51,36 @@ def consistency(session: Session, first: int, second: int) -> dict[str, Any]:
     return {"path": [h.hex() for h in path]}
 
 
-def events_page(session: Session, start: int, limit: int) -> dict[str, Any]:
-    """Return up to `limit` events from index `start`, with their leaf hashes."""
+def events_page(
+    session: Session,
+    start: int,
+    limit: int,
+    *,
+    org_ids: Sequence[str],
+    hidden_types: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Return up to `limit` events of `org_ids` from index `start`, with their leaf hashes.
+
+    Events of types starting with one of `hidden_types` are left out. `next` is the index
+    to ask from for the following page, or None when the ledger holds no more.
+    """
     if start < 0:
         raise ValidationFailed("from is not negative.")
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationFailed(f"limit is from 1 to {MAX_PAGE}.")
     size = current_size(session)
-    rows = session.execute(
-        select(LedgerEvent.idx, LedgerEvent.body, LedgerEvent.leaf_hash)
-        .where(LedgerEvent.idx >= start, LedgerEvent.idx < size)
-        .order_by(LedgerEvent.idx)
-        .limit(limit)
-    ).all()
+    query = select(LedgerEvent.idx, LedgerEvent.body, LedgerEvent.leaf_hash).where(
+        LedgerEvent.idx >= start, LedgerEvent.idx < size, LedgerEvent.org_id.in_(org_ids)
+    )
+    if hidden_types:
+        query = query.where(not_(or_(*(LedgerEvent.type.startswith(t) for t in hidden_types))))
+    rows = session.execute(query.order_by(LedgerEvent.idx).limit(limit)).all()
     events = [
         {"index": int(idx), "leaf_hash": bytes(lh).hex(), "event": json.loads(body)}
         for idx, body, lh in rows
     ]
-    following = start + len(events)
-    return {"size": size, "events": events, "next": following if following < size else None}
+    following = events[-1]["index"] + 1 if len(events) == limit else None
+    return {"size": size, "events": events, "next": following if following != size else None}
 
 
 def event_rows(session: Session, size: int, chunk: int = 5000) -> Iterator[tuple[int, str, bytes]]:

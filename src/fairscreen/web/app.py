@@ -31,6 +31,7 @@ from fairscreen.web.middleware import (
     AccessLogMiddleware,
     BodyLimitMiddleware,
     SecurityHeadersMiddleware,
+    StaleCookieMiddleware,
 )
 from fairscreen.web.pages import admin as admin_pages
 from fairscreen.web.pages import candidate as candidate_pages
@@ -93,9 +94,13 @@ def create_app(app: App | None = None) -> FastAPI:
     )
     web.state.fairscreen = container
     web.state.render_error = render_error
+    settings = container.settings
     web.state.limiter = FailureLimiter(
-        sign_in=container.settings.rate_limit_sign_in,
-        secret=container.settings.rate_limit_secrets,
+        sign_in=settings.rate_limit_sign_in,
+        secret=settings.rate_limit_secrets,
+        sign_in_free=settings.rate_limit_sign_in_free_failures,
+        sign_in_max_delay=settings.rate_limit_sign_in_max_delay,
+        now=lambda: container.clock.now().timestamp(),
     )
     api = APIRouter(prefix="/api/v1")
     for router in API_ROUTERS:
@@ -110,6 +115,7 @@ def create_app(app: App | None = None) -> FastAPI:
     )
     errors.install(web)
     web.add_middleware(BodyLimitMiddleware, overrides={"/evidence": 10 * 1024 * 1024 + 64 * 1024})
-    web.add_middleware(SecurityHeadersMiddleware)
+    web.add_middleware(StaleCookieMiddleware, secure=settings.secure_cookies)
+    web.add_middleware(SecurityHeadersMiddleware, hsts=settings.base_url.startswith("https://"))
     web.add_middleware(AccessLogMiddleware)
     return web

@@ -18,10 +18,16 @@ from fairscreen.identity.actions import (
 )
 from fairscreen.identity.policy import Actor
 from fairscreen.shared.errors import Forbidden, Unauthenticated
-from fairscreen.web.ratelimit import Door, FailureLimiter
+from fairscreen.web.ratelimit import FailureLimiter
 
 SESSION_COOKIE = "fs_session"
 CANDIDATE_COOKIE = "fs_candidate"
+# Methods that change nothing: the API lets a browser's cookie authenticate these only.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+COOKIE_REFUSED = (
+    "The API takes changes only with an `Authorization: Bearer` header; a browser's "
+    "cookie alone does not authorise them, so another site cannot act in your name."
+)
 
 
 async def get_app(request: Request) -> App:
@@ -55,14 +61,31 @@ def limiter(request: Request) -> FailureLimiter:
 def present_secret(
     request: Request, app: App, check: Callable[[UnitOfWork, str], Actor], secret: str
 ) -> Actor:
-    """Authenticate a presented secret; failures count per client address (429 past the limit)."""
-    doors, address = limiter(request), client_address(request)
-    doors.check(Door.SECRET, address)
+    """Authenticate a presented secret; a valid one always passes, failures are counted.
+
+    Failures count per client address and per presented id; past the limit a failure is
+    answered 429 instead of 401 (see `ratelimit`).
+    """
     try:
         return check(app.reader(), secret)
     except Unauthenticated:
-        doors.failed(Door.SECRET, address)
+        limiter(request).secret_failed(client_address(request), secret)
         raise
+
+
+def _cookie_actor(
+    request: Request, app: App, name: str, check: Callable[[UnitOfWork, str], Actor]
+) -> Actor | None:
+    """Authenticate a cookie; one that no longer opens anything is dropped, not counted."""
+    value = request.cookies.get(name)
+    if not value:
+        return None
+    try:
+        return check(app.reader(), value)
+    except Unauthenticated:
+        stale: list[str] = getattr(request.state, "stale_cookies", [])
+        request.state.stale_cookies = [*stale, name]
+        return None
 
 
 async def request_actor(request: Request, app: AppDep) -> Actor | None:
@@ -71,9 +94,19 @@ async def request_actor(request: Request, app: AppDep) -> Actor | None:
     if token is not None and not token.startswith(CANDIDATE_TOKEN_PREFIX):
         recalled = recall_api_key(app.recent_keys, token)
         if recalled is not None:
-            limiter(request).check(Door.SECRET, client_address(request))
             return recalled
     return await run_in_threadpool(optional_actor, request, app)
+
+
+def cookies_authenticate(request: Request) -> bool:
+    """Tell whether the request's cookies may authenticate it.
+
+    The pages' forms carry a CSRF token and live outside `/api/`; the API has none, so a
+    cookie authenticates its reads only. Otherwise a same-site page could post bodyless
+    requests that the browser sends with the cookie (the candidate's erasure, a hold's
+    release). The pages never call the API to change anything, so nothing is lost.
+    """
+    return request.method in SAFE_METHODS or not request.url.path.startswith("/api/")
 
 
 def optional_actor(request: Request, app: App) -> Actor | None:
@@ -83,22 +116,24 @@ def optional_actor(request: Request, app: App) -> Actor | None:
         if token.startswith(CANDIDATE_TOKEN_PREFIX):
             return present_secret(request, app, authenticate_candidate, token)
         return present_secret(request, app, authenticate_api_key, token)
-    for cookie, check in (
-        (SESSION_COOKIE, authenticate_session),
-        (CANDIDATE_COOKIE, authenticate_candidate),
-    ):
-        value = request.cookies.get(cookie)
-        if value:
-            try:
-                return present_secret(request, app, check, value)
-            except Unauthenticated:
-                return None  # a stale cookie makes the visitor anonymous, not an error
-    return None
+    if not cookies_authenticate(request):
+        if any(request.cookies.get(name) for name in (SESSION_COOKIE, CANDIDATE_COOKIE)):
+            request.state.cookie_refused = True
+        return None
+    # A stale cookie makes the visitor anonymous, not an error, and is cleared
+    # (`middleware.StaleCookieMiddleware`); it does not hide the other cookie.
+    return _cookie_actor(request, app, SESSION_COOKIE, authenticate_session) or _cookie_actor(
+        request, app, CANDIDATE_COOKIE, authenticate_candidate
+    )
 
 
-async def current_actor(actor: Annotated[Actor | None, Depends(request_actor)]) -> Actor:
-    """Require an authenticated actor."""
+async def current_actor(
+    request: Request, actor: Annotated[Actor | None, Depends(request_actor)]
+) -> Actor:
+    """Require an authenticated actor (403 for a change that only a cookie vouches for)."""
     if actor is None:
+        if getattr(request.state, "cookie_refused", False):
+            raise Forbidden(COOKIE_REFUSED)
         raise Unauthenticated()
     return actor
 

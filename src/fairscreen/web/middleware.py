@@ -1,4 +1,4 @@
-"""ASGI middleware: body size limit, security headers and the access log."""
+"""ASGI middleware: body size limit, security headers, stale cookies and the access log."""
 
 from __future__ import annotations
 
@@ -104,11 +104,17 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 ]
 
 
-class SecurityHeadersMiddleware:
-    """Add the security headers to every response."""
+# Behind https only: a year, the value browsers' preload lists ask for. Never on http
+# (a localhost run would teach the browser to refuse plain http to 127.0.0.1).
+HSTS = (b"strict-transport-security", b"max-age=31536000")
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class SecurityHeadersMiddleware:
+    """Add the security headers to every response (and HSTS when served over https)."""
+
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app = app
+        self.headers = [*SECURITY_HEADERS, HSTS] if hsts else SECURITY_HEADERS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -120,7 +126,7 @@ class SecurityHeadersMiddleware:
                 headers: list[Any] = list(message.get("headers", []))
                 present = {h[0].lower() for h in headers}
                 path = scope.get("path", "")
-                for name, value in SECURITY_HEADERS:
+                for name, value in self.headers:
                     if name == b"content-security-policy" and path.startswith("/api/v1/docs"):
                         continue  # the API explorer loads its own scripts
                     if name not in present:
@@ -131,6 +137,45 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class StaleCookieMiddleware:
+    """Tell the browser to drop a sign-in cookie that no longer opens anything.
+
+    `deps` notes such cookies in `request.state.stale_cookies` (a signed-out or expired
+    session, the link of a closed case); the response, unless it sets the cookie anew,
+    deletes them, so the browser stops presenting them on every page.
+    """
+
+    def __init__(self, app: ASGIApp, secure: bool = False) -> None:
+        self.app = app
+        self.attributes = "; Max-Age=0; Path=/; HttpOnly; SameSite=lax" + (
+            "; Secure" if secure else ""
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+
+        async def send_clearing(message: Message) -> None:
+            stale = state.get("stale_cookies") if message["type"] == "http.response.start" else None
+            if stale:
+                headers: list[Any] = list(message.get("headers", []))
+                set_anew = {
+                    bytes(v).split(b"=", 1)[0].strip()
+                    for k, v in headers
+                    if bytes(k).lower() == b"set-cookie"
+                }
+                for name in dict.fromkeys(stale):
+                    if name.encode() not in set_anew:
+                        cookie = f'{name}=""{self.attributes}'
+                        headers.append((b"set-cookie", cookie.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_clearing)
 
 
 access_log = logging.getLogger("fairscreen.access")

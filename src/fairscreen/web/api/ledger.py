@@ -1,4 +1,4 @@
-"""The public ledger: signed checkpoints, the verifier key, proofs and events."""
+"""The ledger: signed checkpoints, the verifier key and proofs for anyone; events for staff."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from fairscreen.bootstrap import App
+from fairscreen.identity.policy import access_ledger_feed, is_regulator
+from fairscreen.identity.queries import orgs_under
 from fairscreen.ledger import checkpoints, queries
 from fairscreen.ledger.events import iso
 from fairscreen.web.api.common import MAX_INT, errors
-from fairscreen.web.deps import AppDep
+from fairscreen.web.deps import AppDep, StaffDep
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 
@@ -57,12 +59,18 @@ def consistency_proof(
         return queries.consistency(tx.session, first, second)
 
 
-@router.get("/events", responses=errors())
+@router.get("/events", responses=errors(401, 403))
 def events(
     app: AppDep,
+    actor: StaffDep,
     start: Annotated[int, Query(alias="from", le=MAX_INT)] = 0,
     limit: Annotated[int, Query()] = 100,
 ) -> dict[str, Any]:
-    """Events in ledger order with their leaf hashes (ids, codes and hashes only)."""
+    """Your organisation's events in ledger order with their leaf hashes; a regulator's
+    include those of the organisations under it (ids, codes and hashes only)."""
+    under = orgs_under(app.reader(), actor.org_id) if is_regulator(actor) and actor.org_id else []
+    feed = access_ledger_feed(actor, under)
     with app.reader() as tx:
-        return queries.events_page(tx.session, start, limit)
+        return queries.events_page(
+            tx.session, start, limit, org_ids=feed.org_ids, hidden_types=feed.hidden_types
+        )

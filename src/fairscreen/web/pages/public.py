@@ -12,7 +12,6 @@ from fairscreen.shared.errors import Unauthenticated
 from fairscreen.web.deps import SESSION_COOKIE, AppDep, client_address, limiter, optional_actor
 from fairscreen.web.i18n import pick_lang
 from fairscreen.web.l10n import translator
-from fairscreen.web.ratelimit import Door
 from fairscreen.web.rendering import check_csrf, render
 
 router = APIRouter(include_in_schema=False)
@@ -45,17 +44,17 @@ def login(
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    doors = limiter(request)
-    keys = (client_address(request), "email:" + email.strip().lower())
-    doors.check(Door.SIGN_IN, *keys)
+    doors, address, account = limiter(request), client_address(request), email.strip().lower()
+    doors.check_sign_in(address, account)
     try:
         signed = do_sign_in(
             app.uow(), email=email, password=password, replacing=request.cookies.get(SESSION_COOKIE)
         )
     except Unauthenticated:
-        doors.failed(Door.SIGN_IN, *keys)
+        doors.sign_in_failed(address, account)
         error = translator(pick_lang(request))(BAD_LOGIN)
         return render(request, "login.html", status=401, email=email, error=error)
+    doors.signed_in(address, account)
     response = RedirectResponse("/app", status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
