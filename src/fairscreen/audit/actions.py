@@ -21,6 +21,7 @@ from fairscreen.cases.models import Case
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.ledger.models import LedgerEvent
 from fairscreen.privacy.records import access_org_records
@@ -59,7 +60,7 @@ def do_record_demographics(
             row.answers, row.consented_at = sealed, now
         append_event(
             tx.session,
-            type="demographics.volunteered",
+            type=EventType.DEMOGRAPHICS_VOLUNTEERED,
             actor=actor.ref,
             at=now,
             case_id=case.id,
@@ -74,7 +75,7 @@ def _decisions(tx: Tx, case_ids: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for case_id, body in tx.session.execute(
         select(LedgerEvent.case_id, LedgerEvent.body)
-        .where(LedgerEvent.type == "decision.recorded", LedgerEvent.case_id.in_(case_ids))
+        .where(LedgerEvent.type == EventType.DECISION_RECORDED, LedgerEvent.case_id.in_(case_ids))
         .order_by(LedgerEvent.idx)
     ):
         outcome = json.loads(body).get("data", {}).get("outcome")

@@ -15,6 +15,7 @@ from fairscreen.cases.policy import next_status
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor, CaseRef, access_case, require_staff
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import EventValue, append_event
 from fairscreen.mail.backends import Message
 from fairscreen.mail.queue import queue_mail
@@ -132,7 +133,7 @@ def do_open_case(
         session.add(case)
         append_event(
             session,
-            type="case.opened",
+            type=EventType.CASE_OPENED,
             actor=actor.ref,
             at=now,
             case_id=case_id,

@@ -7,6 +7,7 @@ draft -> awaiting_consent -> in_progress -> report_released -> decided -> archiv
 
 from __future__ import annotations
 
+from fairscreen.ledger.event_types import EventType
 from fairscreen.shared.errors import InvalidState
 
 STATUSES = (
@@ -21,33 +22,33 @@ STATUSES = (
     "destroyed",
 )
 # command -> (states it may start from, state it leads to, event type)
-TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
-    "invite": (frozenset({"draft"}), "awaiting_consent", "case.invited"),
-    "sign_consent": (frozenset({"awaiting_consent"}), "in_progress", "consent.signed"),
-    "refuse_consent": (frozenset({"awaiting_consent"}), "refused", "consent.refused"),
+TRANSITIONS: dict[str, tuple[frozenset[str], str, EventType]] = {
+    "invite": (frozenset({"draft"}), "awaiting_consent", EventType.CASE_INVITED),
+    "sign_consent": (frozenset({"awaiting_consent"}), "in_progress", EventType.CONSENT_SIGNED),
+    "refuse_consent": (frozenset({"awaiting_consent"}), "refused", EventType.CONSENT_REFUSED),
     "withdraw_consent": (
         frozenset({"awaiting_consent", "in_progress", "report_released"}),
         "withdrawn",
-        "consent.withdrawn",
+        EventType.CONSENT_WITHDRAWN,
     ),
     "release_report": (
         frozenset({"in_progress", "report_released"}),
         "report_released",
-        "report.released",
+        EventType.REPORT_RELEASED,
     ),
-    "decide": (frozenset({"report_released"}), "decided", "decision.recorded"),
+    "decide": (frozenset({"report_released"}), "decided", EventType.DECISION_RECORDED),
     # A dispute resolved after the decision may change the report: a revised version.
-    "revise_report": (frozenset({"decided"}), "decided", "report.revised"),
-    "archive": (frozenset({"decided"}), "archived", "case.archived"),
+    "revise_report": (frozenset({"decided"}), "decided", EventType.REPORT_REVISED),
+    "archive": (frozenset({"decided"}), "archived", EventType.CASE_ARCHIVED),
     # Destruction ends every path: retention, erasure on request, withdrawal, refusal.
-    "destroy": (frozenset(set(STATUSES) - {"destroyed"}), "destroyed", "case.destroyed"),
+    "destroy": (frozenset(set(STATUSES) - {"destroyed"}), "destroyed", EventType.CASE_DESTROYED),
 }
 # States in which findings may be recorded and sources contacted.
 COLLECTING = frozenset({"in_progress", "report_released"})
 CLOSED = frozenset({"refused", "withdrawn", "destroyed"})
 
 
-def next_status(current: str, command: str) -> tuple[str, str]:
+def next_status(current: str, command: str) -> tuple[str, EventType]:
     """Return (new status, event type) for a command, or raise `invalid_state`."""
     allowed, target, event_type = TRANSITIONS[command]
     if current not in allowed:

@@ -25,6 +25,7 @@ from fairscreen.identity.policy import (
     access_org_as_regulator,
     access_org_compliance,
 )
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.models import LedgerEvent
 from fairscreen.rating.models import RatingReport
 from fairscreen.retention.models import ErasureRequest, LegalHold
@@ -34,9 +35,9 @@ from fairscreen.verification.policy import Status as FindingStatus
 
 Figures = dict[str, Any]
 CONSENT_EVENTS = {
-    "consent.signed": "signed",
-    "consent.refused": "refused",
-    "consent.withdrawn": "withdrawn",
+    EventType.CONSENT_SIGNED: "signed",
+    EventType.CONSENT_REFUSED: "refused",
+    EventType.CONSENT_WITHDRAWN: "withdrawn",
 }
 
 
@@ -157,7 +158,7 @@ def consent_decisions(session: Session, ask: Ask) -> Figures:
     rows = session.execute(decided.group_by(LedgerEvent.type))
     counts = dict.fromkeys(CONSENT_EVENTS.values(), 0)
     for event_type, n in rows:
-        counts[CONSENT_EVENTS[str(event_type)]] = int(n)
+        counts[CONSENT_EVENTS[EventType(event_type)]] = int(n)
     return counts
 
 

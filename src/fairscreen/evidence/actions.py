@@ -17,6 +17,7 @@ from fairscreen.db.uow import UnitOfWork
 from fairscreen.evidence.models import EvidenceFile
 from fairscreen.evidence.policy import MAX_SIZE, check_size, sniff_type
 from fairscreen.identity.policy import Actor, access_case_as_investigator
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.shared.errors import (
     InvalidState,
@@ -108,7 +109,7 @@ def do_upload_evidence(
         )
         append_event(
             session,
-            type="evidence.uploaded",
+            type=EventType.EVIDENCE_UPLOADED,
             actor=actor.ref,
             at=now,
             case_id=case.id,

@@ -22,6 +22,7 @@ from fairscreen.feedback.notices import (
 )
 from fairscreen.feedback.policy import DecisionFacts, check_decision
 from fairscreen.identity.policy import Actor, access_case_as_employer
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import EventValue, append_event, iso
 from fairscreen.rating.queries import latest_report
 from fairscreen.retention.policy import RetentionPolicy
@@ -265,7 +266,7 @@ def do_record_assessment(
         )
         append_event(
             session,
-            type="assessment.recorded",
+            type=EventType.ASSESSMENT_RECORDED,
             actor=actor.ref,
             at=now,
             case_id=case.id,

@@ -20,6 +20,7 @@ from fairscreen.feedback.desk import (
 )
 from fairscreen.feedback.notices import candidate_address, send_after_commit, staff_message
 from fairscreen.identity.policy import Actor
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.scope.guard import ensure_clean_text
 from fairscreen.scope.policy import load_pack
@@ -84,7 +85,7 @@ def do_answer_complaint(
         item.closed_by = actor.id
         append_event(
             tx.session,
-            type="complaint.answered",
+            type=EventType.COMPLAINT_ANSWERED,
             actor=actor.ref,
             at=now,
             case_id=case.id,
@@ -136,7 +137,7 @@ def do_rate_satisfaction(
             item.satisfaction_comment = vault.seal(case.id, f"{kind}.satisfaction", comment)
         append_event(
             tx.session,
-            type=f"{kind}.satisfaction_recorded",
+            type=EventType(f"{kind}.satisfaction_recorded"),
             actor=actor.ref,
             at=now,
             case_id=case.id,

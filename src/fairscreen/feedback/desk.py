@@ -27,6 +27,7 @@ from fairscreen.feedback.notices import (
 from fairscreen.feedback.policy import pick_owner
 from fairscreen.identity.models import User
 from fairscreen.identity.policy import Actor, access_case_as_investigator, require_staff
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event, iso
 from fairscreen.scope.guard import ensure_clean_text
 from fairscreen.scope.policy import load_pack
@@ -104,7 +105,7 @@ def opened(tx: Tx, case: Case, item: FeedbackItem, owner: User, actor: Actor) ->
     tx.session.add(item)
     append_event(
         tx.session,
-        type=f"{item.kind}.opened",
+        type=EventType(f"{item.kind}.opened"),
         actor=actor.ref,
         at=item.opened_at,
         case_id=case.id,
@@ -252,7 +253,7 @@ def do_start_dispute(uow: UnitOfWork, *, actor: Actor, dispute_id: str) -> dict[
         item.started_at = now
         append_event(
             tx.session,
-            type="dispute.review_started",
+            type=EventType.DISPUTE_REVIEW_STARTED,
             actor=actor.ref,
             at=now,
             case_id=item.case_id,
@@ -326,7 +327,7 @@ def do_resolve_dispute(
         item.report_version = report_version
         append_event(
             session,
-            type="dispute.resolved",
+            type=EventType.DISPUTE_RESOLVED,
             actor=actor.ref,
             at=now,
             case_id=case.id,

@@ -18,6 +18,7 @@ from fairscreen.feedback.notices import (
     user_address,
 )
 from fairscreen.identity.policy import SYSTEM
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.shared.clock import as_utc
 
@@ -72,7 +73,7 @@ def _handle(uow: UnitOfWork, item_id: str, now: datetime) -> str | None:
             return None
         append_event(
             tx.session,
-            type=f"{item.kind}.{done}",
+            type=EventType(f"{item.kind}.{done}"),
             actor=SYSTEM.ref,
             at=now,
             case_id=item.case_id,

@@ -28,6 +28,7 @@ from fairscreen.feedback.desk import (
 from fairscreen.feedback.models import FeedbackDecision, FeedbackItem
 from fairscreen.feedback.notices import candidate_address, send_after_commit, staff_message
 from fairscreen.identity.policy import Actor
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.retention.policy import RetentionPolicy
 from fairscreen.scope.guard import ensure_clean_text
@@ -111,7 +112,7 @@ def do_answer_review(
             )
         append_event(
             tx.session,
-            type="review.answered",
+            type=EventType.REVIEW_ANSWERED,
             actor=actor.ref,
             at=now,
             case_id=case.id,

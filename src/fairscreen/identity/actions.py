@@ -22,6 +22,7 @@ from fairscreen.identity.policy import (
     check_password,
     require_staff,
 )
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.shared.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
 from fairscreen.shared.ids import new_id, new_secret, secret_hash
@@ -59,7 +60,7 @@ def do_create_org(
         tx.session.add(org)
         append_event(
             tx.session,
-            type="org.created",
+            type=EventType.ORG_CREATED,
             actor=actor.ref,
             at=org.created_at,
             org_id=org.id,
@@ -114,7 +115,7 @@ def do_create_user(
         tx.session.add(user)
         append_event(
             tx.session,
-            type="user.created",
+            type=EventType.USER_CREATED,
             actor=actor.ref,
             at=user.created_at,
             org_id=org_id,
@@ -144,7 +145,7 @@ def do_create_api_key(uow: UnitOfWork, *, actor: Actor, user_id: str) -> str:
         )
         append_event(
             tx.session,
-            type="apikey.created",
+            type=EventType.APIKEY_CREATED,
             actor=actor.ref,
             at=tx.clock.now(),
             org_id=user.org_id,
@@ -168,7 +169,7 @@ def do_revoke_api_key(uow: UnitOfWork, *, actor: Actor, key_id: str) -> None:
             key.revoked_at = tx.clock.now()
             append_event(
                 tx.session,
-                type="apikey.revoked",
+                type=EventType.APIKEY_REVOKED,
                 actor=actor.ref,
                 at=key.revoked_at,
                 org_id=user.org_id,
@@ -273,7 +274,7 @@ def do_sign_in(
         )
         append_event(
             tx.session,
-            type="user.signed_in",
+            type=EventType.USER_SIGNED_IN,
             actor=f"staff:{user.id}",
             at=now,
             org_id=org.id,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.models import Org, User
 from fairscreen.identity.policy import ROLES, ROLES_BY_ORG_KIND, Actor, require_staff
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.shared.errors import InvalidState, NotFound, ValidationFailed
 
@@ -45,7 +46,7 @@ def do_change_role(uow: UnitOfWork, *, actor: Actor, user_id: str, role: str) ->
         previous, user.role = user.role, role
         append_event(
             tx.session,
-            type="user.role_changed",
+            type=EventType.USER_ROLE_CHANGED,
             actor=actor.ref,
             at=tx.clock.now(),
             org_id=org.id,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from fairscreen.ledger import merkle
 from fairscreen.ledger.canonical import canonical_event_bytes
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.models import LedgerEvent, LedgerHead, LedgerNode
 from fairscreen.ledger.store import SqlNodeStore
 
@@ -287,7 +288,7 @@ def _before_ledger_read(state: ORMExecuteState) -> None:
 def append_event(
     session: Session,
     *,
-    type: str,
+    type: EventType,
     actor: str,
     at: datetime,
     case_id: str | None = None,
@@ -355,7 +356,7 @@ def _sequence(session: Session, row: dict[str, object], lh: bytes) -> int:
 class NewEvent:
     """One event for `append_events`: the arguments of `append_event`."""
 
-    type: str
+    type: EventType
     actor: str
     at: datetime
     case_id: str | None = None

@@ -10,6 +10,7 @@ from fairscreen.cases.actions import load_case
 from fairscreen.cases.models import Case
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.matching.models import CandidateIdentifiers
 from fairscreen.matching.policy import Identifiers, MatchResult, require_match
@@ -43,7 +44,7 @@ def do_set_identifiers(uow: UnitOfWork, *, actor: Actor, raw: Mapping[str, Any])
         store_identifiers(tx, case, raw)
         append_event(
             tx.session,
-            type="identifiers.provided",
+            type=EventType.IDENTIFIERS_PROVIDED,
             actor=actor.ref,
             at=tx.clock.now(),
             case_id=case.id,

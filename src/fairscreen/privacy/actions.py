@@ -11,6 +11,7 @@ from fairscreen.cases.models import Case
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor, require_staff
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import EventValue, append_event, iso
 from fairscreen.mail.backends import Message
 from fairscreen.mail.queue import queue_mail
@@ -82,7 +83,7 @@ def do_record_breach(
         affected: list[EventValue] = list(breach.case_ids)
         append_event(
             tx.session,
-            type="breach.recorded",
+            type=EventType.BREACH_RECORDED,
             actor=actor.ref,
             at=now,
             org_id=breach.org_id,
@@ -175,7 +176,7 @@ def do_notify(uow: UnitOfWork, *, actor: Actor, breach_id: str, whom: str) -> No
             breach.candidates_notified_at = breach.candidates_notified_at or now
         append_event(
             tx.session,
-            type=f"breach.{whom}_notified",
+            type=EventType(f"breach.{whom}_notified"),
             actor=actor.ref,
             at=now,
             org_id=breach.org_id,
@@ -234,7 +235,7 @@ def do_create_assessment(uow: UnitOfWork, *, actor: Actor, org_id: str) -> dict[
         tx.session.add(row)
         append_event(
             tx.session,
-            type="impact_assessment.created",
+            type=EventType.IMPACT_ASSESSMENT_CREATED,
             actor=actor.ref,
             at=now,
             org_id=org.id,

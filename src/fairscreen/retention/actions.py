@@ -15,6 +15,7 @@ from fairscreen.cases.actions import case_ref, load_case
 from fairscreen.cases.models import Case
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.policy import Actor, access_case, require_staff
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event, iso
 from fairscreen.retention.models import ErasureRequest, LegalHold
 from fairscreen.retention.purge import (
@@ -67,7 +68,7 @@ def do_place_hold(
         )
         append_event(
             tx.session,
-            type="legal_hold.placed",
+            type=EventType.LEGAL_HOLD_PLACED,
             actor=actor.ref,
             at=now,
             case_id=case.id,
@@ -94,7 +95,7 @@ def do_release_hold(uow: UnitOfWork, *, actor: Actor, hold_id: str) -> None:
             hold.released_at = tx.clock.now()
             append_event(
                 tx.session,
-                type="legal_hold.released",
+                type=EventType.LEGAL_HOLD_RELEASED,
                 actor=actor.ref,
                 at=hold.released_at,
                 case_id=case.id,
@@ -139,7 +140,7 @@ def do_request_erasure(uow: UnitOfWork, *, actor: Actor) -> ErasureRequest:
         case.destroy_due_at = now  # the next purge run carries it out, well before due
         append_event(
             tx.session,
-            type="erasure.requested",
+            type=EventType.ERASURE_REQUESTED,
             actor=actor.ref,
             at=now,
             case_id=case.id,

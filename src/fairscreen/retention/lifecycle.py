@@ -13,6 +13,7 @@ from fairscreen.cases.models import Case
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import SYSTEM, Actor, require_staff
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import EventValue, append_event
 from fairscreen.ledger.models import LedgerEvent
 from fairscreen.retention.models import OrgRetentionPolicy
@@ -36,7 +37,7 @@ def do_archive_decided(
     # The decision's time is its ledger event: the record nobody can rewrite.
     decided_before = exists().where(
         LedgerEvent.case_id == Case.id,
-        LedgerEvent.type == "decision.recorded",
+        LedgerEvent.type == EventType.DECISION_RECORDED,
         LedgerEvent.at <= cutoff,
     )
     archived = 0
@@ -84,7 +85,7 @@ def do_set_retention_policy(
         data: dict[str, EventValue] = {k: given.get(k) for k in DEFAULT_DAYS}
         append_event(
             tx.session,
-            type="retention_policy.updated",
+            type=EventType.RETENTION_POLICY_UPDATED,
             actor=actor.ref,
             at=now,
             org_id=org_id,

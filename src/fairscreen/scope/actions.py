@@ -7,6 +7,7 @@ from sqlalchemy import select
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor, require_staff
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.scope.models import Position
 from fairscreen.scope.policy import load_pack
@@ -42,7 +43,7 @@ def do_create_position(
         tx.session.add(position)
         append_event(
             tx.session,
-            type="position.created",
+            type=EventType.POSITION_CREATED,
             actor=actor.ref,
             at=position.created_at,
             org_id=org.id,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from fairscreen.cases.actions import load_case
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.scope.guard import screen_text
 from fairscreen.shared.errors import (
@@ -85,7 +86,7 @@ def do_add_account(uow: UnitOfWork, *, actor: Actor, finding_id: str, statement:
         )
         append_event(
             tx.session,
-            type="candidate_account.added",
+            type=EventType.CANDIDATE_ACCOUNT_ADDED,
             actor=actor.ref,
             at=now,
             case_id=case.id,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 
 from fairscreen.db.uow import Tx, UnitOfWork
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import EventValue, append_event
 from fairscreen.ledger.models import LedgerEvent
 from fairscreen.vault.keys import KeyProvider, WrappedKey, kek_version
@@ -37,7 +38,7 @@ def _already_recorded(tx: Tx, current: str, retired: list[str]) -> bool:
     """Tell whether the last rotation recorded already names this KEK and these retirements."""
     body = tx.session.scalar(
         select(LedgerEvent.body)
-        .where(LedgerEvent.type == "keys.rotated")
+        .where(LedgerEvent.type == EventType.KEYS_ROTATED)
         .order_by(LedgerEvent.idx.desc())
         .limit(1)
     )
@@ -167,7 +168,7 @@ def do_rewrap_all(
         if not _already_recorded(tx, current, retired):
             append_event(
                 tx.session,
-                type="keys.rotated",
+                type=EventType.KEYS_ROTATED,
                 actor=actor_ref,
                 at=tx.clock.now(),
                 data={"kek_id": current, "rewrapped": done, "retired": list[EventValue](retired)},

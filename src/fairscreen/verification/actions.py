@@ -16,6 +16,7 @@ from fairscreen.consent.policy import check_collection
 from fairscreen.consent.queries import granted_categories
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor, access_case_as_investigator
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.matching.actions import check_subject
 from fairscreen.matching.policy import RECORD_KINDS
@@ -54,9 +55,9 @@ KIND_METHODS = {
 }
 ALWAYS_ALLOWED_KINDS = frozenset({"self_declared"})
 STATUS_EVENTS = {
-    Status.VERIFIED: "finding.verified",
-    Status.INCONCLUSIVE: "finding.inconclusive",
-    Status.UNVERIFIED: "finding.unverified",
+    Status.VERIFIED: EventType.FINDING_VERIFIED,
+    Status.INCONCLUSIVE: EventType.FINDING_INCONCLUSIVE,
+    Status.UNVERIFIED: EventType.FINDING_UNVERIFIED,
 }
 
 
@@ -197,7 +198,7 @@ def do_record_finding(
         )
         append_event(
             tx.session,
-            type="finding.recorded",
+            type=EventType.FINDING_RECORDED,
             actor=actor.ref,
             at=now,
             case_id=case.id,
@@ -283,7 +284,7 @@ def do_add_source(
         data = {"finding_id": finding.id, "source_id": source_id, "kind": kind}
         append_event(
             tx.session,
-            type="source.recorded",
+            type=EventType.SOURCE_RECORDED,
             actor=actor.ref,
             at=now,
             case_id=case.id,

@@ -27,6 +27,7 @@ from sqlalchemy import delete, select
 from fairscreen.db.lease import claim_due
 from fairscreen.db.uow import Links, Tx, UnitOfWork
 from fairscreen.identity.policy import Actor, require_staff
+from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event, iso
 from fairscreen.shared.errors import NotFound, ValidationFailed
 from fairscreen.shared.ids import new_id
@@ -113,7 +114,7 @@ def do_create_endpoint(
         )
         append_event(
             tx.session,
-            type="webhook.created",
+            type=EventType.WEBHOOK_CREATED,
             actor=actor.ref,
             at=now,
             org_id=endpoint.org_id,
@@ -151,7 +152,7 @@ def do_update_endpoint(
         endpoint.updated_at = tx.clock.now()
         append_event(
             tx.session,
-            type="webhook.updated",
+            type=EventType.WEBHOOK_UPDATED,
             actor=actor.ref,
             at=endpoint.updated_at,
             org_id=endpoint.org_id,
@@ -173,7 +174,7 @@ def do_set_endpoint_enabled(
         endpoint.disabled_at = None if enabled else now
         append_event(
             tx.session,
-            type="webhook.enabled" if enabled else "webhook.disabled",
+            type=EventType.WEBHOOK_ENABLED if enabled else EventType.WEBHOOK_DISABLED,
             actor=actor.ref,
             at=now,
             org_id=endpoint.org_id,
@@ -192,7 +193,7 @@ def do_delete_endpoint(uow: UnitOfWork, *, actor: Actor, endpoint_id: str) -> No
         tx.session.delete(endpoint)
         append_event(
             tx.session,
-            type="webhook.deleted",
+            type=EventType.WEBHOOK_DELETED,
             actor=actor.ref,
             at=tx.clock.now(),
             org_id=endpoint.org_id,
