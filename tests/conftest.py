@@ -19,6 +19,7 @@ from fairscreen.db.registry import metadata  # noqa: E402
 from fairscreen.settings import Settings  # noqa: E402
 from fairscreen.shared.clock import FrozenClock  # noqa: E402
 from fairscreen.vault.keys import LocalKeyProvider  # noqa: E402
+from support.passwords import CHEAP_PASSWORDS  # noqa: E402
 from support.pg import PostgresCluster  # noqa: E402
 
 SKIP_PG = os.environ.get("FAIRSCREEN_SKIP_POSTGRES") == "1"
@@ -96,7 +97,7 @@ def fs(
         create_schema(engine)
     else:
         _truncate(engine)
-    app = App(settings, clock=clock, engine=engine)
+    app = App(settings, clock=clock, engine=engine, passwords=CHEAP_PASSWORDS)
     try:
         yield app
     finally:

@@ -15,6 +15,7 @@ from fairscreen.db.engine import make_engine, reader_engine
 from fairscreen.db.fastread import FastReads
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.keycache import RecentKeys
+from fairscreen.identity.passwords import Passwords
 from fairscreen.mail.backends import (
     Mailer,
     Message,
@@ -42,12 +43,15 @@ class App:
         engine: Engine | None = None,
         keys: KeyProvider | None = None,
         mailer: Mailer | None = None,
+        passwords: Passwords | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.clock: Clock = clock or SystemClock()
         self._engine = engine
         self._keys = keys
         self._mailer = mailer
+        # Production cost unless the caller (tests) gives another: no setting lowers it.
+        self.passwords = passwords or Passwords()
         self.log = logging.getLogger("fairscreen")
         # Set by the web app's lifespan on PostgreSQL (db/fastread.py); None elsewhere.
         self.fast_reads: FastReads | None = None
