@@ -34,6 +34,17 @@ SKIP_PG = os.environ.get("FAIRSCREEN_SKIP_POSTGRES") == "1"
 BACKENDS = ["sqlite"] if SKIP_PG else ["sqlite", "postgresql"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `pytest -n --dist loadgroup`, the browser tests stay on one worker.
+
+    They share one server, one world and one Chromium per session (tests/e2e/conftest.py);
+    split over two workers they would start two of each for ten tests.
+    """
+    for item in items:
+        if item.get_closest_marker("e2e") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(scope="session")
 def pg_cluster(worker_id: str) -> Iterator[PostgresCluster]:
     cluster = PostgresCluster(name=worker_id)
