@@ -32,6 +32,8 @@ from support.pg import PostgresCluster  # noqa: E402
 
 SKIP_PG = os.environ.get("FAIRSCREEN_SKIP_POSTGRES") == "1"
 BACKENDS = ["sqlite"] if SKIP_PG else ["sqlite", "postgresql"]
+# The pytest-xdist worker this process is (gw0, gw1, ...), "main" without workers.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -46,8 +48,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_cluster(worker_id: str) -> Iterator[PostgresCluster]:
-    cluster = PostgresCluster(name=worker_id)
+def pg_cluster() -> Iterator[PostgresCluster]:
+    cluster = PostgresCluster(name=WORKER)
     cluster.start()
     try:
         yield cluster
@@ -56,8 +58,8 @@ def pg_cluster(worker_id: str) -> Iterator[PostgresCluster]:
 
 
 @pytest.fixture(scope="session")
-def pg_template_url(pg_cluster: PostgresCluster, worker_id: str) -> str:
-    url = pg_cluster.create_database(f"fs_tests_{worker_id}")
+def pg_template_url(pg_cluster: PostgresCluster) -> str:
+    url = pg_cluster.create_database(f"fs_tests_{WORKER}")
     engine = make_engine(url)
     create_schema(engine)
     engine.dispose()
