@@ -1,10 +1,14 @@
-# fairscreen: `make run` for the demo, `make test` for the whole suite.
+# fairscreen: `make run` for the demo, `make test` for the whole suite,
+# `make test-fast` for the unit and API tests on SQLite while working.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pytest-xdist workers: each has its own PostgreSQL cluster and temporary folders.
+JOBS ?= 2
+XDIST := -n $(JOBS) --dist loadgroup
 
-.PHONY: run test lint bench install clean
+.PHONY: run test test-fast lint format bench install clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,12 +26,20 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
 test: $(STAMP)
 	$(MAKE) --no-print-directory lint
-	$(BIN)/python -m pytest --cov=fairscreen --cov-report=term:skip-covered
+	$(BIN)/python -m pytest $(XDIST) --cov=fairscreen --cov-report=term:skip-covered
+
+test-fast: $(STAMP)
+	FAIRSCREEN_SKIP_POSTGRES=1 $(BIN)/python -m pytest $(XDIST) tests/unit tests/api
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -15,6 +15,7 @@ from fairscreen.db.fastread import FastReads
 from fairscreen.db.uow import Collaborators, Links, UnitOfWork
 from fairscreen.evidence.storage import EvidenceStore, LocalEvidenceStore
 from fairscreen.identity.keycache import RecentKeys
+from fairscreen.identity.passwords import Passwords
 from fairscreen.mail.backends import (
     Mailer,
     Message,
@@ -43,6 +44,7 @@ class App:
         keys: KeyProvider | None = None,
         mailer: Mailer | None = None,
         evidence: EvidenceStore | None = None,
+        passwords: Passwords | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.clock: Clock = clock or SystemClock()
@@ -50,6 +52,8 @@ class App:
         self._keys = keys
         self._mailer = mailer
         self._evidence = evidence
+        # Production cost unless the caller (tests) gives another: no setting lowers it.
+        self.passwords = passwords or Passwords()
         self.log = logging.getLogger("fairscreen")
         # Set by the web app's lifespan on PostgreSQL (db/fastread.py); None elsewhere.
         self.fast_reads: FastReads | None = None
@@ -128,6 +132,7 @@ class App:
             case_files=self.case_files,
             recent_keys=self.recent_keys,
             evidence=self.evidence,
+            passwords=self.passwords,
             # Late-bound: `send_mail_in_background` may replace the dispatcher after start.
             dispatch_mail=lambda batch: self.mail_dispatcher.dispatch(batch),
             count_refusal=lambda org_id, case_id, code: record_refusal(

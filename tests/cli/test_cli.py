@@ -89,8 +89,12 @@ def test_org_and_apikey_create_print_json_and_the_key_works(data_dir: Path) -> N
     from fairscreen.bootstrap import App
     from fairscreen.settings import Settings
     from fairscreen.web.app import create_app
+    from support.passwords import CHEAP_PASSWORDS
 
-    app = App(Settings(data_dir=data_dir, base_url="http://cli.test", _env_file=None))  # type: ignore[call-arg]
+    app = App(
+        Settings(data_dir=data_dir, base_url="http://cli.test", _env_file=None),  # type: ignore[call-arg]
+        passwords=CHEAP_PASSWORDS,
+    )
     with TestClient(create_app(app)) as client:
         r = client.post(
             "/api/v1/positions",

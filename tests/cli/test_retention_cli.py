@@ -10,10 +10,11 @@ from fairscreen.bootstrap import App
 from fairscreen.cases.models import Case
 from fairscreen.settings import Settings
 from support.cli import run
+from support.passwords import CHEAP_PASSWORDS
 
 
 def _app(data_dir: Path) -> App:
-    return App(Settings(data_dir=data_dir, _env_file=None))  # type: ignore[call-arg]
+    return App(Settings(data_dir=data_dir, _env_file=None), passwords=CHEAP_PASSWORDS)  # type: ignore[call-arg]
 
 
 def test_purge_with_now_destroys_abandoned_cases_and_backup_cannot_reveal_them(tmp_path):

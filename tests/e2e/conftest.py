@@ -25,6 +25,7 @@ from fairscreen.settings import Settings
 from fairscreen.shared.clock import FrozenClock
 from fairscreen.vault.keys import LocalKeyProvider
 from fairscreen.web.app import create_app
+from support.passwords import CHEAP_PASSWORDS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -81,7 +82,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO ledger_head (id, size) VALUES (1, 0)"))
     clock = FrozenClock()
-    app = App(settings, clock=clock, engine=engine)
+    app = App(settings, clock=clock, engine=engine, passwords=CHEAP_PASSWORDS)
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(app), host="127.0.0.1", port=port, log_level="warning", access_log=False

@@ -32,12 +32,18 @@ def _free_port() -> int:
 
 
 class PostgresCluster:
-    def __init__(self) -> None:
+    """One cluster in a folder of its own, reached only by its Unix socket in that folder.
+
+    `name` (the pytest-xdist worker id in tests) goes into the folder's name; two clusters
+    never share a folder, a socket or a database, whatever their ports.
+    """
+
+    def __init__(self, name: str = "main") -> None:
         bindir = _bin_dir()
         if bindir is None:
             raise RuntimeError("PostgreSQL binaries not found: apt-get install postgresql")
         self.bindir = bindir
-        self.root = Path(tempfile.mkdtemp(prefix="fs-pg-"))
+        self.root = Path(tempfile.mkdtemp(prefix=f"fs-pg-{name}-"))
         self.data = self.root / "data"
         self.sock = self.root / "sock"
         self.sock.mkdir()

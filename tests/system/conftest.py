@@ -12,6 +12,7 @@ import pytest
 from fairscreen.bootstrap import App
 from fairscreen.provision import initialise
 from fairscreen.settings import Settings
+from support.passwords import CHEAP_PASSWORDS
 
 
 @dataclass
@@ -36,7 +37,7 @@ def deployment(
     settings = Settings(
         data_dir=data_dir, database_url=url, base_url="http://served.test", _env_file=None
     )  # type: ignore[call-arg]
-    app = App(settings)
+    app = App(settings, passwords=CHEAP_PASSWORDS)
     initialise(app)
     try:
         yield Deployment(data_dir, url, app)

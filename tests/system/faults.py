@@ -35,6 +35,7 @@ from fairscreen.vault.keys import LocalKeyProvider
 from fairscreen.vault.models import VaultCaseKey
 from fairscreen.vault.service import CaseVault
 from support.cli import run
+from support.passwords import CHEAP_PASSWORDS
 
 BASE_URL = "http://served.test"  # the deployment's, so every checkpoint has one origin
 _serial = itertools.count()
@@ -50,7 +51,13 @@ class _NoMail:
 def preparer(deployment, at: datetime | None = None) -> App:
     """An in-process app over the deployment's database with its own clock and no mail."""
     clock = FrozenClock(at) if at else FrozenClock(datetime.now(UTC))
-    return App(deployment.app.settings, clock=clock, engine=deployment.app.engine, mailer=_NoMail())
+    return App(
+        deployment.app.settings,
+        clock=clock,
+        engine=deployment.app.engine,
+        mailer=_NoMail(),
+        passwords=CHEAP_PASSWORDS,
+    )
 
 
 @contextmanager

@@ -73,7 +73,7 @@ def serve(
     from fairscreen.web.warmup import freeze_heap, warm_up
 
     log = logging.getLogger("fairscreen")
-    took = warm_up()
+    took = warm_up(app.passwords)
     log.info(
         "warmed up in %.0f ms: %s",
         sum(took.values()),

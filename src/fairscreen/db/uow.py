@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # types only: the collaborators are injected by bootstrap
     from fairscreen.cases.cache import CaseFileCache
     from fairscreen.evidence.storage import EvidenceStore
     from fairscreen.identity.keycache import RecentKeys
+    from fairscreen.identity.passwords import Passwords
     from fairscreen.vault.keys import KeyProvider
     from fairscreen.vault.service import CaseVault
 
@@ -65,6 +66,7 @@ class Collaborators:
     case_files: CaseFileCache
     recent_keys: RecentKeys
     evidence: EvidenceStore
+    passwords: Passwords  # staff password hashing (a cheap profile in tests only)
     # Sends a committed transaction's queued mail: (queued mail id, message) pairs.
     dispatch_mail: Callable[[Sequence[tuple[str, Any]]], None]
     # Counts a refusal of a counted class in a transaction of its own: (org, case, code).
@@ -84,6 +86,7 @@ class Tx:
         self.recent_keys = unit.collaborators.recent_keys
         self.evidence = unit.collaborators.evidence
         self.keys = unit.collaborators.keys  # for system secrets (vault/secrets.py)
+        self.passwords = unit.collaborators.passwords
         self._unit = unit
         self._after_commit: list[Callable[[], Any]] = []
         self.cache: dict[str, Any] = {}  # per-transaction memo; dies with it

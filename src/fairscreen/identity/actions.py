@@ -5,10 +5,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from fairscreen.db.uow import Tx, UnitOfWork
@@ -27,7 +24,6 @@ from fairscreen.ledger.events import append_event
 from fairscreen.shared.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
 from fairscreen.shared.ids import new_id, new_secret, secret_hash
 
-_hasher = PasswordHasher()
 SESSION_HOURS = 12
 API_KEY_PREFIX = "fsk_"
 
@@ -109,7 +105,7 @@ def do_create_user(
             email=email,
             name=name or email,
             role=role,
-            password_hash=_hasher.hash(password) if password else None,
+            password_hash=tx.passwords.hash(password) if password else None,
             created_at=tx.clock.now(),
         )
         tx.session.add(user)
@@ -242,18 +238,10 @@ def do_sign_in(
     """
     with uow as tx:
         user = tx.session.scalar(select(User).where(User.email == email.strip().lower()))
-        ok = False
-        if user is not None and user.password_hash and user.active:
-            try:
-                ok = _hasher.verify(user.password_hash, password)
-            except (VerificationError, InvalidHashError):
-                ok = False
-        else:
-            # Spend the same time as a real check so timing does not reveal who exists.
-            try:
-                _hasher.verify(_dummy_hash(), password)
-            except (VerificationError, InvalidHashError):
-                pass
+        # Checked even when there is no one to check (identity/passwords.py): the time taken
+        # does not reveal who exists.
+        stored = user.password_hash if user is not None and user.active else None
+        ok = tx.passwords.check(stored or None, password)
         if not ok or user is None:
             raise Unauthenticated("The e-mail or password is not right.")
         org = tx.session.get(Org, user.org_id)
@@ -321,13 +309,3 @@ def authenticate_session(uow: UnitOfWork, cookie: str) -> Actor:
         if user is None or org is None or not user.active:
             raise Unauthenticated()
         return _actor_for(user, org)
-
-
-@cache
-def _dummy_hash() -> str:
-    return _hasher.hash("fairscreen-timing-equaliser")
-
-
-def warm_password_check() -> None:
-    """Make the dummy hash that failed sign-ins verify against (once per process)."""
-    _dummy_hash()

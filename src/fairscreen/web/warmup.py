@@ -18,7 +18,7 @@ from typing import Any
 
 from fairscreen.consent.document import load_template
 from fairscreen.feedback.policy import load_reasons
-from fairscreen.identity.actions import warm_password_check
+from fairscreen.identity.passwords import Passwords
 from fairscreen.rating.policy import load_rules as load_rating_rules
 from fairscreen.scope.guard import screen_text
 from fairscreen.scope.lexicon import load_lexicon
@@ -36,7 +36,7 @@ def _screen_once(pack: str) -> None:
     screen_text("预热 warm-up", load_lexicon(pack))
 
 
-def _loaders() -> list[tuple[str, Callable[[], Any]]]:
+def _loaders(passwords: Passwords) -> list[tuple[str, Callable[[], Any]]]:
     steps: list[tuple[str, Callable[[], Any]]] = [("taxonomy", load_taxonomy)]
     for pack in PACKS:
         steps += [
@@ -50,17 +50,17 @@ def _loaders() -> list[tuple[str, Callable[[], Any]]]:
         ("rating rules", load_rating_rules),
         ("decision reasons", load_reasons),
         ("consent document", load_template),
-        ("password check", warm_password_check),
+        ("password check", passwords.warm),
         ("page templates", environment),
     ]
     steps += [(f"messages {lang}", partial(catalog, lang)) for lang in LANGS]
     return steps
 
 
-def warm_up() -> dict[str, float]:
+def warm_up(passwords: Passwords) -> dict[str, float]:
     """Load every per-process cache a request can need; return the milliseconds of each."""
     took: dict[str, float] = {}
-    for name, load in _loaders():
+    for name, load in _loaders(passwords):
         started = time.perf_counter()
         load()
         took[name] = round((time.perf_counter() - started) * 1000, 1)

@@ -191,7 +191,7 @@ def test_on_postgresql_every_append_is_one_statement_whoever_appended_before(fs)
     if fs.engine.dialect.name != "postgresql":
         pytest.skip("SQLite runs in process: round trips cost nothing there")
     # Another replica: its own engine on the same database, appending between ours.
-    other = App(fs.settings, clock=fs.clock)
+    other = App(fs.settings, clock=fs.clock, passwords=fs.passwords)
     statements: list[str] = []
 
     def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001

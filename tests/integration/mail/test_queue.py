@@ -169,7 +169,7 @@ def test_two_replicas_running_the_job_at_once_send_each_message_once(
     world = make_world(fs)
     opened = [open_case(world, email=f"c{i}@candidate.example")[0] for i in range(3)]
     clock.advance(seconds=HANDOVER.total_seconds())
-    other = App(fs.settings, clock=clock, engine=fs.engine)
+    other = App(fs.settings, clock=clock, engine=fs.engine, passwords=fs.passwords)
     other_mail = Recorder()
     b_reports = []
     mailer.during_send = lambda: b_reports.append(do_send_due(other.uow, other_mail).as_dict())

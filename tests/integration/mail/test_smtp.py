@@ -71,7 +71,7 @@ def test_the_server_sends_smtp_mail_on_its_own_thread_and_keeps_a_refused_one_qu
 
     sink, port = smtp_server
     settings = fs.settings.model_copy(update={"mail": f"smtp://127.0.0.1:{port}"})
-    app = App(settings, clock=fs.clock, engine=fs.engine)
+    app = App(settings, clock=fs.clock, engine=fs.engine, passwords=fs.passwords)
     smtp = app.mailer
 
     class Flaky:

@@ -44,7 +44,7 @@ def _other_process(fs: App, backend: str, *, wait: bool = True) -> App:
         def _no_wait(dbapi_conn, _record):  # runs after make_engine's own pragmas
             dbapi_conn.execute("PRAGMA busy_timeout=0")
 
-    return App(fs.settings, clock=fs.clock, engine=engine)
+    return App(fs.settings, clock=fs.clock, engine=engine, passwords=fs.passwords)
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ def test_rotation_keeps_old_keys_readable(hsm) -> None:
 
 
 def test_a_case_round_trips_through_the_hsm(fs, hsm) -> None:
-    app = App(fs.settings, clock=fs.clock, engine=fs.engine, keys=hsm)
+    app = App(fs.settings, clock=fs.clock, engine=fs.engine, keys=hsm, passwords=fs.passwords)
     world = make_world(app)
     case_id, _ = open_case(world, name="欧阳修")
     with app.reader() as uow:
