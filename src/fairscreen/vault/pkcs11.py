@@ -12,19 +12,31 @@ import hashlib
 import hmac
 import os
 import threading
-from typing import Any
+from typing import Any, Protocol
 
 import pkcs11
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass
 from pkcs11.mechanisms import GCMParams
 
-from fairscreen.settings import Settings
 from fairscreen.vault.crypto import NONCE_BYTES, SealError
 from fairscreen.vault.keys import WrappedKey
 
 KEK_PREFIX = "fairscreen-kek-"
 SECRET_LABEL = "fairscreen-secrets"
+
+
+class _Pkcs11Settings(Protocol):
+    """The FAIRSCREEN_PKCS11_* settings (fairscreen.settings), as this module reads them."""
+
+    @property
+    def pkcs11_module(self) -> str: ...
+
+    @property
+    def pkcs11_token_label(self) -> str: ...
+
+    @property
+    def pkcs11_pin(self) -> str: ...
 
 
 class Pkcs11KeyProvider:
@@ -39,7 +51,7 @@ class Pkcs11KeyProvider:
         self._secrets = self._load_secrets()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Pkcs11KeyProvider:
+    def from_settings(cls, settings: _Pkcs11Settings) -> Pkcs11KeyProvider:
         """Build from the FAIRSCREEN_PKCS11_* settings."""
         return cls(settings.pkcs11_module, settings.pkcs11_token_label, settings.pkcs11_pin)
 
