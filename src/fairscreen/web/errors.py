@@ -47,6 +47,11 @@ STATUS_BY_CODE: dict[str, int] = {
 log = logging.getLogger("fairscreen.web")
 
 
+def status_for(exc: DomainError) -> int:
+    """Return the HTTP status of a refusal: the one map, for the API and the pages alike."""
+    return STATUS_BY_CODE.get(exc.code, 400)
+
+
 def error_body(code: str, message: str, /, **extra: Any) -> dict[str, Any]:
     """Return the contract's error shape."""
     error: dict[str, Any] = {"code": code, "message": message}
@@ -108,7 +113,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
-        status = STATUS_BY_CODE.get(exc.code, 400)
+        status = status_for(exc)
         extra = {k: v for k, v in exc.details.items() if isinstance(v, (str, int, list))}
         return _respond(request, status, exc.code, exc.message, **extra)
 

@@ -30,6 +30,7 @@ from fairscreen.scope.actions import do_create_position, list_positions
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import DomainError
 from fairscreen.web.deps import AppDep
+from fairscreen.web.errors import status_for
 from fairscreen.web.forms import refusal_message, require_csrf
 from fairscreen.web.i18n import pick_lang
 from fairscreen.web.l10n import DISPLAY_TZ, gettext
@@ -194,7 +195,9 @@ def add_user(
         field = _field(exc, ("email", "role"))
         posted = {"email": email, "name": name, "role": role}
         errors = {field: refusal(exc, pick_lang(request), field)}
-        return _users_page(request, app, actor, status=422, errors=errors, posted=posted)
+        return _users_page(
+            request, app, actor, status=status_for(exc), errors=errors, posted=posted
+        )
     return _done("/admin/users", "user_added")
 
 
@@ -218,12 +221,8 @@ def change_role(
         if exc.code == "invalid_state":  # the one state a role change can refuse
             error["message"] = gettext(FIELD_MESSAGES["last_admin"], pick_lang(request))
         errors = {f"role:{user_id}": error}
-        return _users_page(request, app, actor, status=_status(exc), errors=errors)
+        return _users_page(request, app, actor, status=status_for(exc), errors=errors)
     return _done("/admin/users", "role_changed")
-
-
-def _status(exc: DomainError) -> int:
-    return {"not_found": 404, "forbidden": 403, "invalid_state": 409}.get(exc.code, 422)
 
 
 # ----- API keys -----
@@ -262,7 +261,7 @@ def create_key(
         key = do_create_api_key(app.uow(), actor=actor, user_id=user_id)
     except DomainError as exc:
         errors = {"user_id": refusal(exc, pick_lang(request), "user_id")}
-        return _keys_page(request, app, actor, status=_status(exc), new_key=None, errors=errors)
+        return _keys_page(request, app, actor, status=status_for(exc), new_key=None, errors=errors)
     response = _keys_page(request, app, actor, status=201, new_key=key)
     # htmx: the address stays the list's, so reloading shows the list without the secret.
     response.headers["hx-replace-url"] = "/admin/api-keys"
@@ -337,7 +336,9 @@ def create_position(
         field = _field(exc, ("title", "purpose", "grade"))
         errors = {field: refusal(exc, pick_lang(request), field)}
         posted = {"title": title, "purpose": purpose, "grade": grade}
-        return _positions_page(request, app, actor, status=422, errors=errors, posted=posted)
+        return _positions_page(
+            request, app, actor, status=status_for(exc), errors=errors, posted=posted
+        )
     return RedirectResponse(f"/admin/positions?created={position.id}", status_code=303)
 
 
@@ -481,7 +482,9 @@ def place_hold(
         else:
             field = _field(exc, ("reason", "ends_at"))
             errors = {field: refusal(exc, lang, field)}
-        return _holds_page(request, app, actor, status=_status(exc), errors=errors, posted=posted)
+        return _holds_page(
+            request, app, actor, status=status_for(exc), errors=errors, posted=posted
+        )
     return _done("/admin/legal-holds", "hold_placed")
 
 
@@ -548,7 +551,13 @@ def create_webhook(
         errors = {field: _url_refusal(exc, pick_lang(request), field)}
         posted = {"url": url, "events": chosen}
         return _webhooks_page(
-            request, app, actor, status=422, new_secret=None, errors=errors, posted=posted
+            request,
+            app,
+            actor,
+            status=status_for(exc),
+            new_secret=None,
+            errors=errors,
+            posted=posted,
         )
     response = _webhooks_page(request, app, actor, status=201, new_secret=secret)
     response.headers["hx-replace-url"] = "/admin/webhooks"
@@ -614,7 +623,7 @@ def edit_webhook(
         errors = {field: _url_refusal(exc, pick_lang(request), field)}
         posted = {"url": url, "events": chosen}
         return _endpoint_page(
-            request, app, actor, endpoint_id, status=422, errors=errors, posted=posted
+            request, app, actor, endpoint_id, status=status_for(exc), errors=errors, posted=posted
         )
     return _done(f"/admin/webhooks/{endpoint_id}", "webhook_saved")
 

@@ -40,6 +40,7 @@ from fairscreen.statements.actions import AFTER_DECISION, do_add_account
 from fairscreen.statements.actions import MAX_LEN as ACCOUNT_MAX_LEN
 from fairscreen.verification.queries import case_findings
 from fairscreen.web.deps import CANDIDATE_COOKIE, AppDep, optional_actor, present_secret
+from fairscreen.web.errors import status_for
 from fairscreen.web.forms import ConsentForm, form_errors, refusal_message, require_csrf
 from fairscreen.web.i18n import LANGS, pick_lang
 from fairscreen.web.l10n import gettext
@@ -263,7 +264,12 @@ def sign_consent(
         if exc.code == "invalid_state":
             return _back()  # already signed or refused elsewhere: show where things stand
         return _consent_page(
-            request, app, actor, status=422, errors=form_errors(exc, lang), posted=posted
+            request,
+            app,
+            actor,
+            status=status_for(exc),
+            errors=form_errors(exc, lang),
+            posted=posted,
         )
     return _back()
 
