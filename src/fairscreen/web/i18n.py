@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from fastapi import Request
 
-LANGS = ("zh-Hans", "zh-Hant", "en")
+from fairscreen.shared.catalogues import LANGS
+
+__all__ = ["HTML_LANG", "LANGS", "pick_lang"]
+
 HTML_LANG = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "en": "en"}
 
 
