@@ -19,8 +19,10 @@ from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import EventValue, append_event
 from fairscreen.mail.backends import Message
 from fairscreen.mail.queue import queue_mail
+from fairscreen.mail.render import compose
 from fairscreen.scope.models import Position
 from fairscreen.scope.policy import load_pack
+from fairscreen.shared.catalogues import DEFAULT_LANG
 from fairscreen.shared.errors import NotFound, Unauthenticated, ValidationFailed
 from fairscreen.shared.ids import new_id, new_secret, secret_hash
 
@@ -157,20 +159,10 @@ def do_open_case(
 
 
 def invitation_message(to: str, name: str, employer: str, link: str, case_id: str) -> Message:
-    """Compose the invitation in Chinese and English."""
-    body = (
-        f"{name}，您好：\n\n{employer} 请求对您进行入职背景调查。未经您签署授权，"
-        f"不会开展任何调查。请打开以下链接阅读授权书，选择同意或拒绝：\n{link}\n\n"
-        f"Dear {name},\n\n{employer} asks to run a pre-employment background check. Nothing "
-        f"is checked until you sign the authorisation. Open the link to read it and decide:\n"
-        f"{link}\n"
-    )
-    return Message(
-        to=to,
-        subject="背景调查授权邀请 / Background check authorisation",
-        body=body,
-        link=link,
-        case_id=case_id,
+    """Compose the invitation (mail/templates/invitation.txt); the candidate's language is
+    not known before they open it, so it is written in the default one."""
+    return compose(
+        "invitation", DEFAULT_LANG, to=to, case_id=case_id, link=link, name=name, employer=employer
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from fairscreen.cases.actions import case_ref, transition
 from fairscreen.cases.models import Case
 from fairscreen.cases.policy import next_status
+from fairscreen.consent.language import candidate_lang
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.feedback.models import FeedbackAssessment, FeedbackDecision, FeedbackItem
 from fairscreen.feedback.notices import (
@@ -209,7 +210,8 @@ def do_record_decision(
         if outcome == "reject":
             to = candidate_address(tx, case)
             if to is not None:
-                message = adverse_decision_message(to, case.id, list(reasons), report.version)
+                lang = candidate_lang(tx.session, case.id)
+                message = adverse_decision_message(to, case.id, list(reasons), report.version, lang)
                 send_after_commit(tx, [message])
         due = case.destroy_due_at
         tx.commit()

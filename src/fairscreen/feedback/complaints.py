@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from fairscreen.cases.models import Case
+from fairscreen.consent.language import candidate_lang
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.feedback.desk import (
     COMPLAINT_CATEGORIES,
@@ -18,10 +19,11 @@ from fairscreen.feedback.desk import (
     opened,
     require_owner_org,
 )
-from fairscreen.feedback.notices import candidate_address, send_after_commit, staff_message
+from fairscreen.feedback.notices import candidate_address, send_after_commit
 from fairscreen.identity.policy import Actor
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
+from fairscreen.mail.render import compose
 from fairscreen.scope.guard import ensure_clean_text
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import InvalidState, NotFound, ValidationFailed
@@ -94,14 +96,9 @@ def do_answer_complaint(
         )
         to = candidate_address(tx, case)
         if to is not None:
-            body = (
-                f"您的投诉 {item.id} 已答复，请通过邀请链接查看，并告诉我们您是否满意。\n"
-                f"Your complaint {item.id} has been answered. Read the answer through your "
-                f"invitation link and tell us whether you are satisfied.\n"
-            )
-            send_after_commit(
-                tx, [staff_message(to, "投诉答复 / Complaint answered", body, case.id)]
-            )
+            lang = candidate_lang(tx.session, case.id)
+            message = compose("complaint_answered", lang, to=to, case_id=case.id, item_id=item.id)
+            send_after_commit(tx, [message])
         tx.session.flush()
         tx.commit()
         return {"id": item.id, "status": "resolved"}

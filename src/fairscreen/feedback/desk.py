@@ -16,19 +16,21 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
+from fairscreen.consent.language import candidate_lang
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.feedback.models import FeedbackItem
 from fairscreen.feedback.notices import (
+    STAFF_LANG,
     calendar_for,
     candidate_address,
     send_after_commit,
-    staff_message,
 )
 from fairscreen.feedback.policy import pick_owner
 from fairscreen.identity.models import User
 from fairscreen.identity.policy import Actor, access_case_as_investigator, require_staff
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event, iso
+from fairscreen.mail.render import compose
 from fairscreen.scope.guard import ensure_clean_text
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import Conflict, Forbidden, InvalidState, NotFound, ValidationFailed
@@ -38,8 +40,7 @@ from fairscreen.verification.models import Finding, Source
 from fairscreen.webhooks.actions import enqueue
 
 KINDS = ("dispute", "complaint", "review")
-# How each kind is named to its owner, and the prefix of its ids.
-KIND_NAMES_ZH = {"dispute": "异议", "complaint": "投诉", "review": "人工复核请求"}
+# The prefix of each kind's ids (how each is named to its owner: mail/templates/).
 ID_PREFIX = {"dispute": "dsp", "complaint": "cmp", "review": "rvw"}
 OPEN = ("open", "in_review")
 DISPUTE_OUTCOMES = ("corrected", "removed", "upheld")
@@ -118,13 +119,16 @@ def opened(tx: Tx, case: Case, item: FeedbackItem, owner: User, actor: Actor) ->
             "category": item.category,
         },
     )
-    body = (
-        f"You own {item.kind} {item.id} on case {case.id}. Answer by {item.due_at.isoformat()}.\n"
-        f"您负责案件 {case.id} 的{KIND_NAMES_ZH[item.kind]} {item.id}，"
-        f"请于 {item.due_at.isoformat()} 前办结。\n"
+    message = compose(
+        "feedback_opened",
+        STAFF_LANG,
+        to=owner.email,
+        case_id=case.id,
+        kind=item.kind,
+        item_id=item.id,
+        due=item.due_at,
     )
-    subject = f"New {item.kind} / 新{KIND_NAMES_ZH[item.kind]} ({item.id})"
-    send_after_commit(tx, [staff_message(owner.email, subject, body, case.id)])
+    send_after_commit(tx, [message])
     return {
         "id": item.id,
         "status": item.status,
@@ -353,15 +357,11 @@ def do_resolve_dispute(
         )
         to = candidate_address(tx, case)
         if to is not None:
-            body = (
-                f"您的异议 {item.id} 已处理，结果：{outcome}。"
-                "请通过邀请链接查看，并告诉我们您是否满意。\n"
-                f"Your dispute {item.id} is resolved: {outcome}. See it through your invitation "
-                f"link and tell us whether you are satisfied.\n"
+            lang = candidate_lang(tx.session, case.id)
+            message = compose(
+                "dispute_resolved", lang, to=to, case_id=case.id, item_id=item.id, outcome=outcome
             )
-            send_after_commit(
-                tx, [staff_message(to, "异议处理结果 / Dispute resolved", body, case.id)]
-            )
+            send_after_commit(tx, [message])
         session.flush()
         tx.commit()
         answer: dict[str, Any] = {"id": item.id, "status": "resolved", "outcome": outcome}

@@ -13,19 +13,20 @@ from typing import Any
 from sqlalchemy import select
 
 from fairscreen.cases.models import Case
+from fairscreen.consent.language import candidate_lang
 from fairscreen.db.uow import Tx
 from fairscreen.feedback.models import FeedbackNotice
 from fairscreen.feedback.policy import ADVERSE_LEVELS, load_reasons, waiting_days
 from fairscreen.identity.models import User
 from fairscreen.mail.backends import Message
 from fairscreen.mail.queue import queue_mail
+from fairscreen.mail.render import compose
 from fairscreen.rating.models import RatingReport
 from fairscreen.scope.policy import load_pack
+from fairscreen.shared.catalogues import DEFAULT_LANG, LANGS
 from fairscreen.shared.ids import new_id
 from fairscreen.shared.workdays import load_calendar
 from fairscreen.webhooks.actions import enqueue
-
-LANG_NAMES = ("zh-Hans", "zh-Hant", "en")
 
 
 def calendar_for(case: Case) -> Any:
@@ -64,8 +65,8 @@ def send_after_commit(tx: Tx, messages: Sequence[Message]) -> None:
     queue_mail(tx, messages)
 
 
-def _to_all(addresses: Iterable[str], subject: str, body: str, case_id: str) -> list[Message]:
-    return [Message(to=a, subject=subject, body=body, case_id=case_id) for a in addresses]
+# Staff users hold no language yet: their mail is in the default one (with its English copy).
+STAFF_LANG = DEFAULT_LANG
 
 
 def on_report_released(tx: Tx, *, case: Case, report: RatingReport) -> FeedbackNotice:
@@ -89,43 +90,32 @@ def on_report_released(tx: Tx, *, case: Case, report: RatingReport) -> FeedbackN
     messages: list[Message] = []
     to = candidate_address(tx, case)
     if to is not None:
-        pre = (
-            "本报告含有不利信息，这是雇主作出不利决定前的事先通知。\n"
-            "This report holds adverse information: this is the notice before any adverse "
-            "decision (pre-adverse notice).\n\n"
-            if adverse
-            else ""
+        lang = candidate_lang(tx.session, case.id)
+        messages.append(
+            compose(
+                "report_released",
+                lang,
+                to=to,
+                case_id=case.id,
+                version=report.version,
+                adverse=adverse,
+                ends=ends,
+            )
         )
-        body = (
-            f"{pre}您的背景调查报告（第 {report.version} 版）已发布，雇主同时收到。"
-            f"请使用邀请邮件中的链接查阅报告；如有错误可提出异议或投诉。"
-            f"{ends} 之前雇主不得作出不利决定。\n\n"
-            f"Your background check report (version {report.version}) has been released to you "
-            f"and to the employer at the same moment. Open it with the link in your invitation; "
-            f"you may dispute any fact or complain. No adverse decision may be made before "
-            f"{ends}.\n"
-        )
-        subject = (
-            "背景调查报告与事先通知 / Report and pre-adverse notice"
-            if adverse
-            else "背景调查报告已发布 / Your report is released"
-        )
-        messages.append(Message(to=to, subject=subject, body=body, case_id=case.id))
     changes = dict(report.changes)
-    body = (
-        f"Case {case.id}: report version {report.version} released, rating {report.rating}.\n"
-        f"The candidate received it at the same moment. An adverse decision is possible from "
-        f"{ends} if no dispute is open.\n"
-    )
-    if report.version > 1:
-        body += (
-            f"Changes: rating {changes.get('rating_from')} -> {changes.get('rating_to')}; "
-            f"findings removed {changes.get('removed', [])}, added {changes.get('added', [])}.\n"
+    for address in staff_addresses(tx, case.employer_org_id, ("employer", "admin")):
+        messages.append(
+            compose(
+                "report_released_staff",
+                STAFF_LANG,
+                to=address,
+                case_id=case.id,
+                version=report.version,
+                rating=report.rating,
+                ends=ends,
+                changes=changes,
+            )
         )
-    subject = f"报告已发布 / Report released ({case.id}, v{report.version})"
-    messages += _to_all(
-        staff_addresses(tx, case.employer_org_id, ("employer", "admin")), subject, body, case.id
-    )
     send_after_commit(tx, messages)
     data: dict[str, Any] = {
         "case_id": case.id,
@@ -143,33 +133,19 @@ def on_report_released(tx: Tx, *, case: Case, report: RatingReport) -> FeedbackN
 
 
 def adverse_decision_message(
-    to: str, case_id: str, reasons: Sequence[str], report_version: int | None
+    to: str, case_id: str, reasons: Sequence[str], report_version: int | None, lang: str
 ) -> Message:
-    """Compose the adverse decision notice: reasons in three languages, the rights left."""
+    """Compose the adverse decision notice: the reasons (named by the rule data), the rights."""
     listed = load_reasons().reasons
-    lines = []
-    for code in reasons:
-        names = listed[code].names
-        lines.append(" / ".join(names.get(lang, code) for lang in LANG_NAMES))
-    body = (
-        "雇主已作出不录用决定。理由：\n- " + "\n- ".join(lines) + "\n"
-        f"决定依据的报告版本：第 {report_version} 版。"
-        "您仍可对报告提出异议，并可向雇主或监管机构投诉。\n\n"
-        "The employer decided not to hire you. Reasons:\n- " + "\n- ".join(lines) + "\n"
-        f"The decision rests on report version {report_version}. You may still dispute the "
-        "report, and complain to the employer or to the regulator.\n"
-    )
-    return Message(
+    names = [{k: listed[code].names.get(k, code) for k in LANGS} for code in reasons]
+    return compose(
+        "adverse_decision",
+        lang,
         to=to,
-        subject="不利决定通知 / Adverse decision notice",
-        body=body,
         case_id=case_id,
+        reasons=names,
+        report_version=report_version,
     )
-
-
-def staff_message(to: str, subject: str, body: str, case_id: str | None = None) -> Message:
-    """Compose a plain message to a staff user."""
-    return Message(to=to, subject=subject, body=body, case_id=case_id)
 
 
 def latest_notice(tx: Tx, case_id: str) -> FeedbackNotice | None:

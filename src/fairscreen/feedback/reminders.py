@@ -11,15 +11,16 @@ from fairscreen.cases.models import Case
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.feedback.models import FeedbackItem
 from fairscreen.feedback.notices import (
+    STAFF_LANG,
     calendar_for,
     send_after_commit,
     staff_addresses,
-    staff_message,
     user_address,
 )
 from fairscreen.identity.policy import SYSTEM
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
+from fairscreen.mail.render import compose
 from fairscreen.shared.clock import as_utc
 
 OPEN = ("open", "in_review")
@@ -54,11 +55,7 @@ def _handle(uow: UnitOfWork, item_id: str, now: datetime) -> str | None:
             item.escalated_at = now
             done = "escalated"
             to = staff_addresses(tx, item.owner_org_id, ("admin",))
-            subject = f"Overdue {item.kind} / 逾期未办结 ({item.id})"
-            body = (
-                f"{item.kind} {item.id} on case {item.case_id} was due {due.isoformat()} and is "
-                f"still {item.status}. It is escalated to you as the organisation's admin.\n"
-            )
+            template = "feedback_overdue"
         elif item.reminded_at is None and item.escalated_at is None:
             left = calendar_for(case).working_days_between(now, due)
             if left > REMIND_BUSINESS_DAYS:
@@ -67,8 +64,7 @@ def _handle(uow: UnitOfWork, item_id: str, now: datetime) -> str | None:
             done = "reminded"
             owner = user_address(tx, item.owner_id)
             to = [owner] if owner else []
-            subject = f"Due soon: {item.kind} / 即将到期 ({item.id})"
-            body = f"{item.kind} {item.id} on case {item.case_id} is due {due.isoformat()}.\n"
+            template = "feedback_due_soon"
         else:
             return None
         append_event(
@@ -80,7 +76,18 @@ def _handle(uow: UnitOfWork, item_id: str, now: datetime) -> str | None:
             org_id=item.employer_org_id,
             data={f"{item.kind}_id": item.id},
         )
-        send_after_commit(tx, [staff_message(a, subject, body, item.case_id) for a in to])
+        messages = [
+            compose(
+                template,
+                STAFF_LANG,
+                to=a,
+                case_id=item.case_id,
+                item_id=item.id,
+                due=due,
+            )
+            for a in to
+        ]
+        send_after_commit(tx, messages)
         tx.session.flush()
         tx.commit()
         return done

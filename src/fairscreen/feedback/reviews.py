@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from fairscreen.cases.models import Case
+from fairscreen.consent.language import candidate_lang
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.feedback.desk import (
     assign_owner,
@@ -26,10 +27,11 @@ from fairscreen.feedback.desk import (
     require_owner_org,
 )
 from fairscreen.feedback.models import FeedbackDecision, FeedbackItem
-from fairscreen.feedback.notices import candidate_address, send_after_commit, staff_message
+from fairscreen.feedback.notices import candidate_address, send_after_commit
 from fairscreen.identity.policy import Actor
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
+from fairscreen.mail.render import compose
 from fairscreen.retention.policy import RetentionPolicy
 from fairscreen.scope.guard import ensure_clean_text
 from fairscreen.scope.policy import load_pack
@@ -121,16 +123,11 @@ def do_answer_review(
         )
         to = candidate_address(tx, case)
         if to is not None:
-            verdict = "维持原决定" if outcome == "upheld" else "撤销原决定"
-            body = (
-                f"您的人工复核请求 {item.id} 已有答复（{verdict}），"
-                "请通过邀请链接查看。\n"
-                f"Your request for a human re-review {item.id} has been answered (the decision "
-                f"was {outcome}). Read the answer through your invitation link.\n"
+            lang = candidate_lang(tx.session, case.id)
+            message = compose(
+                "review_answered", lang, to=to, case_id=case.id, item_id=item.id, outcome=outcome
             )
-            send_after_commit(
-                tx, [staff_message(to, "复核答复 / Re-review answered", body, case.id)]
-            )
+            send_after_commit(tx, [message])
         tx.session.flush()
         tx.commit()
         return {"id": item.id, "status": "resolved", "outcome": outcome}

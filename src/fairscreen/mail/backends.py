@@ -29,6 +29,7 @@ class Message:
     body: str
     link: str | None = None
     case_id: str | None = None
+    lang: str | None = None  # the recipient's language, as rendered (mail/render.py)
 
 
 class Mailer(Protocol):

@@ -29,6 +29,8 @@ class QueuedMail(Base):
     case_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     sealed: Mapped[Sealed | None] = mapped_column(SealedBytes, nullable=True)
     plain: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The language the message was rendered in (mail/render.py); NULL before 0006.
+    lang: Mapped[str | None] = mapped_column(String(8), nullable=True)
     created_at: Mapped[datetime]
     # pending (to send at next_attempt_at), sent, or failed (given up; see last_error).
     status: Mapped[str] = mapped_column(String(16), default="pending")

@@ -60,6 +60,7 @@ def queue_mail(tx: Tx, messages: Sequence[Message]) -> list[str]:
         row = QueuedMail(
             id=new_id("mail"),
             case_id=message.case_id,
+            lang=message.lang,
             created_at=now,
             status="pending",
             next_attempt_at=now + HANDOVER,

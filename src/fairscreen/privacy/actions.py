@@ -8,33 +8,25 @@ from typing import Any
 from sqlalchemy import func, select
 
 from fairscreen.cases.models import Case
+from fairscreen.consent.language import candidate_lang
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor, require_staff
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import EventValue, append_event, iso
-from fairscreen.mail.backends import Message
 from fairscreen.mail.queue import queue_mail
+from fairscreen.mail.render import compose, render
 from fairscreen.privacy.models import Breach, ImpactAssessment
 from fairscreen.privacy.records import access_org_records, processing_record
+from fairscreen.shared.catalogues import LANGS
 from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
 from fairscreen.shared.ids import new_id
 
 REGULATOR_HOURS = 72
 KEEP_YEARS = 3
 
-NOTICE = {
-    "zh-Hans": "您好：我们发现了一起可能涉及您背景调查资料的个人信息安全事件（发现时间：{when}）。"
-    "事件概况：{what}。我们已采取补救措施，并已/将在72小时内报告监管部门。"
-    "如有疑问或投诉，请通过您的背景调查页面联系我们。",
-    "zh-Hant": "您好：我們發現了一起可能涉及您背景調查資料的個人資訊安全事件（發現時間：{when}）。"
-    "事件概況：{what}。我們已採取補救措施，並已／將在72小時內報告監管機關。"
-    "如有疑問或投訴，請透過您的背景調查頁面聯絡我們。",
-    "en": "We found a personal information security incident that may involve your background "
-    "check data (discovered {when}). What happened: {what}. We have taken remedial "
-    "measures and report it to the regulator within 72 hours. For questions or "
-    "complaints, contact us through your background check page.",
-}
+# The notice to each affected candidate is mail/templates/breach_notice.txt.
+NOTICE = "breach_notice"
 
 
 def do_record_breach(
@@ -136,8 +128,8 @@ def breach_view(uow: UnitOfWork, *, actor: Actor, breach_id: str) -> dict[str, A
             else None,
             "affected": [{"case_id": c, "status": statuses.get(c)} for c in breach.case_ids],
             "notices": {
-                lang: text.format(when=when, what=breach.description)
-                for lang, text in NOTICE.items()
+                lang: render(NOTICE, lang, {"when": when, "what": breach.description})[1].strip()
+                for lang in LANGS
             },
         }
 
@@ -154,9 +146,6 @@ def do_notify(uow: UnitOfWork, *, actor: Actor, breach_id: str, whom: str) -> No
             breach.regulator_notified_at = breach.regulator_notified_at or now
         else:
             when = breach.discovered_at.strftime("%Y-%m-%d %H:%M UTC")
-            body = "\n\n".join(
-                t.format(when=when, what=breach.description) for t in NOTICE.values()
-            )
             messages = []
             vault = tx.vault
             for case in tx.session.scalars(
@@ -164,12 +153,10 @@ def do_notify(uow: UnitOfWork, *, actor: Actor, breach_id: str, whom: str) -> No
             ):
                 assert case.candidate_email is not None
                 to = vault.open(case.id, "case.candidate_email", case.candidate_email)
+                lang = candidate_lang(tx.session, case.id)
                 messages.append(
-                    Message(
-                        to=to,
-                        subject="个人信息安全事件告知 / Notice of a personal information incident",
-                        body=body,
-                        case_id=case.id,
+                    compose(
+                        NOTICE, lang, to=to, case_id=case.id, when=when, what=breach.description
                     )
                 )
             queue_mail(tx, messages)
