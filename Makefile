@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 JOBS ?= 2
 XDIST := -n $(JOBS) --dist loadgroup
 
-.PHONY: run test test-fast lint format bench install clean
+.PHONY: run test test-fast lint format bench install clean messages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	FAIRSCREEN_SKIP_POSTGRES=1 $(BIN)/python -m pytest $(XDIST) tests/unit tests/api
+
+# The gettext catalogues: extract every marked text (babel.cfg), add new ones to the
+# catalogues with an empty translation to write, check and compile them (scripts/messages.py).
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -99,3 +99,47 @@ def test_a_ticked_box_is_any_value_sent_and_repeated_choices_count_once():
     )
     assert form == ConsentForm("张伟", True, ["identity"], [])
     assert ConsentForm.parse(full_name="", agree=None, categories=[], separate=[]).agree is False
+
+
+def _messages_script():
+    """scripts/messages.py (what `make messages` runs), loaded as a module."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "scripts" / "messages.py"
+    spec = importlib.util.spec_from_file_location("fairscreen_messages_script", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_text_marked_in_code_pages_and_mail_is_in_the_three_catalogues():
+    script = _messages_script()
+    used = script.extracted()  # as `make messages` extracts them, babel.cfg's mapping
+    assert len(used) > 400
+    assert any(script.MAIL_TEMPLATES in f for files_ in used.values() for f in files_)
+    in_english = {m.id for path in script.po_files("en") for m in script.read(path, "en") if m.id}
+    assert sorted(set(used) - in_english) == []
+    for lang in CHINESE:
+        assert sorted(m for m in used if m not in catalog(lang)) == [], lang
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_no_text_of_any_catalogue_is_left_untranslated_in_chinese(lang):
+    script = _messages_script()
+    ids = {
+        m.id
+        for other in ("zh-Hans", "zh-Hant", "en")
+        for path in script.po_files(other)
+        for m in script.read(path, other)
+        if m.id
+    }
+    translated = catalog(lang)
+    assert sorted(i for i in ids if i not in translated) == []
+    assert [i for i in ids if not re.search(r"[\u4e00-\u9fff]", translated[i])] == []
+
+
+def test_the_catalogues_compile_with_their_placeholders_checked(tmp_path):
+    assert _messages_script().compile_all(tmp_path) == 0
+    assert len(list(tmp_path.glob("*/*.mo"))) == 3 * len(list(_messages_script().po_files("en")))
