@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from fairscreen.shared.errors import Forbidden
+from fairscreen.web import labels
 from fairscreen.web.i18n import HTML_LANG, pick_lang
 from fairscreen.web.l10n import format_when, translator
 
@@ -47,6 +48,12 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         raise Forbidden("The form expired or came from another site; reload and try again.")
 
 
+def label(table: str, code: str, lang: str) -> str:
+    """Return the translated label of a domain code (`table` names a dict of web/labels.py)."""
+    names: dict[str, str] = getattr(labels, table)
+    return translator(lang)(names[code]) if code in names else code
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Render a page in the request's language."""
     lang = pick_lang(request)
@@ -59,6 +66,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
             html_lang=HTML_LANG[lang],
             _=translator(lang),
             when=lambda value, with_time=True: format_when(value, lang, with_time=with_time),
+            label=lambda table, code: label(table, code, lang),
             csrf=csrf,
             actor=context.pop("actor", None),
             **context,

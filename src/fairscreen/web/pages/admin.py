@@ -29,6 +29,7 @@ from fairscreen.retention.queries import org_holds
 from fairscreen.scope.actions import do_create_position, list_positions
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import DomainError
+from fairscreen.web import labels
 from fairscreen.web.deps import AppDep
 from fairscreen.web.errors import status_for
 from fairscreen.web.forms import refusal_message, require_csrf
@@ -59,27 +60,10 @@ FIELD_MESSAGES: dict[str, str] = {
     "events": "Choose at least one event.",
     "user_id": "Choose a user of your organisation.",
 }
-PURPOSES: dict[str, str] = {
-    "general": "General",
-    "finance": "Finance",
-    "security_sensitive": "Security-sensitive",
-    "childcare_education": "Childcare and education",
-    "healthcare": "Healthcare",
-    "driver": "Professional driver",
-    "executive": "Executive",
-}
-GRADES: dict[str, str] = {"staff": "Staff", "manager": "Manager", "executive": "Executive"}
-ROLE_NAMES: dict[str, str] = {
-    "admin": "Administrator",
-    "employer": "HR (requester)",
-    "investigator": "Investigator",
-    "regulator": "Inspector",
-}
-PERIODS: dict[str, str] = {
-    "not_hired": "Not hired: days after the decision",
-    "hired_after_end": "Hired: days after the employment ends",
-    "abandoned_without_consent": "No consent given: days after the invitation",
-}
+PURPOSES = labels.POSITION_PURPOSE
+GRADES = labels.POSITION_GRADE_SHORT
+ROLE_NAMES = labels.USER_ROLE
+PERIODS = labels.RETENTION_PERIOD
 NOTICES: dict[str, str] = {
     "user_added": "The user was added.",
     "role_changed": "The role was changed.",

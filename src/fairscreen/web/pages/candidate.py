@@ -39,6 +39,7 @@ from fairscreen.shared.errors import DomainError, NotFound, Unauthenticated
 from fairscreen.statements.actions import AFTER_DECISION, do_add_account
 from fairscreen.statements.actions import MAX_LEN as ACCOUNT_MAX_LEN
 from fairscreen.verification.queries import case_findings
+from fairscreen.web import labels
 from fairscreen.web.deps import CANDIDATE_COOKIE, AppDep, optional_actor, present_secret
 from fairscreen.web.errors import status_for
 from fairscreen.web.forms import ConsentForm, form_errors, refusal_message, require_csrf
@@ -361,24 +362,9 @@ FEEDBACK_NOTICES: dict[str, str] = {
     "complaint_filed": "Your complaint was received. Its owner and due date are shown below.",
     "rated": "Thank you for your answer.",
 }
-COMPLAINT_CATEGORY_NAMES: dict[str, str] = {
-    "consent": "How my consent was asked for or used",
-    "scope": "Something was checked that should not have been",
-    "investigation_conduct": "How the investigation was carried out",
-    "data_handling": "How my personal data was handled",
-    "decision": "The employer's decision",
-    "other": "Something else",
-}
-OUTCOME_NAMES: dict[str, str] = {
-    "corrected": "Corrected",
-    "removed": "Removed from the report",
-    "upheld": "Upheld: the fact stays as it was",
-}
-ITEM_STATES: dict[str, str] = {
-    "open": "Received",
-    "in_review": "Being reviewed",
-    "resolved": "Closed",
-}
+COMPLAINT_CATEGORY_NAMES = labels.COMPLAINT_CATEGORY_FOR_CANDIDATE
+OUTCOME_NAMES = labels.DISPUTE_OUTCOME_FOR_CANDIDATE
+ITEM_STATES = labels.FEEDBACK_STATE_FOR_CANDIDATE
 EVIDENCE_LABEL = "Evidence"
 SECTION = "#disputes-and-complaints"
 MAX_TEXT = 8000
@@ -554,15 +540,8 @@ def rate_satisfaction(
 # ----- the candidate's own account of a finding, the decision, a human re-review -----
 
 # English texts are the message ids; translations in LC_MESSAGES/reviews.po.
-ACCOUNT_KINDS: dict[str, str] = {
-    "explanation": "An explanation",
-    "correction": "A correction",
-    "rehabilitation": "Evidence of rehabilitation",
-}
-REVIEW_OUTCOME_NAMES: dict[str, str] = {
-    "upheld": "Upheld: the decision stands",
-    "reversed": "Reversed: the decision is now to hire you",
-}
+ACCOUNT_KINDS = labels.ACCOUNT_KIND
+REVIEW_OUTCOME_NAMES = labels.REVIEW_OUTCOME_FOR_CANDIDATE
 REVIEW_NOTICES: dict[str, str] = {
     "account_added": "Your account was added. The employer reads it with the fact.",
     "review_requested": (

@@ -35,6 +35,7 @@ from fairscreen.verification.actions import (
 )
 from fairscreen.verification.policy import Reason
 from fairscreen.verification.policy import load_rules as verification_rules
+from fairscreen.web import labels
 from fairscreen.web.deps import AppDep
 from fairscreen.web.forms import refusal_message, require_csrf
 from fairscreen.web.i18n import pick_lang
@@ -68,11 +69,7 @@ FIELD_MESSAGES: dict[str, str] = {
     "outcome": "Choose an outcome; only a dispute about a finding can correct or remove it.",
 }
 KINDS = {"disputes": "dispute", "complaints": "complaint", "reviews": "review"}
-# A re-review's outcomes (English texts are the message ids, LC_MESSAGES/reviews.po).
-REVIEW_OUTCOME_LABELS: dict[str, str] = {
-    "upheld": "Upheld: the decision stands",
-    "reversed": "Reversed: the candidate is hired instead",
-}
+REVIEW_OUTCOME_LABELS = labels.REVIEW_OUTCOME
 REVIEW_FIELD_MESSAGES: dict[str, str] = {
     "outcome": "Choose whether the decision is upheld or reversed.",
     "answer": "Write the answer.",

@@ -13,6 +13,7 @@ from fairscreen.compliance import ledger_view, queries
 from fairscreen.compliance.policy import parse_period
 from fairscreen.ledger.verify import verify_inclusion
 from fairscreen.rating.policy import load_rules
+from fairscreen.web import labels
 from fairscreen.web.deps import AppDep, optional_actor
 from fairscreen.web.i18n import pick_lang
 from fairscreen.web.l10n import translator
@@ -21,77 +22,8 @@ from fairscreen.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
-# The page's labels by figure key (the keys come from the compliance figures); the
-# English text is the message id, translated from `locales/*/LC_MESSAGES/regulator.po`.
-LABELS: dict[str, str] = {
-    "title": "Regulator view",
-    "orgs": "Organisations under you",
-    "org": "Organisation",
-    "kind": "Kind",
-    "period": "Period",
-    "show": "Show",
-    "cases": "Number of cases",
-    "cases_by_state": "Cases by state",
-    "ratings": "Reports by rating",
-    "rules_version": "Rules version",
-    "consent_gaps": "Cases with findings but no valid consent (must be 0)",
-    "consents": "Consent",
-    "signed": "Signed",
-    "refused": "Refused",
-    "withdrawn": "Withdrawn",
-    "refusals": "Refused collection attempts",
-    "findings": "Findings",
-    "erasure": "Erasure requests",
-    "retention": "Retention and destruction",
-    "destructions_overdue": "Destructions overdue (must be 0)",
-    "legal_holds_in_force": "Legal holds in force",
-    "decisions": "Decisions",
-    "feedback": "Disputes and complaints",
-    "unavailable": "Not available yet",
-    "disputes": "Disputes",
-    "complaints": "Complaints",
-    "adverse_before_waiting_or_during_dispute": (
-        "Adverse decisions before the waiting period ended or during a dispute (must be 0)"
-    ),
-    "requests": "Requests",
-    "done_on_time": "Done on time",
-    "done_late": "Done late",
-    "pending": "Pending",
-    "overdue": "Overdue",
-    "on_time_rate": "On-time rate",
-    "verified": "Verified",
-    "unverified": "Unverified",
-    "inconclusive": "Inconclusive",
-    "count": "Count",
-    "closed": "Closed",
-    "open": "Open",
-    "median_days_to_close": "Median days to close",
-    "outcomes": "Outcomes",
-    "satisfaction_average": "Average satisfaction",
-    "satisfaction_count": "Ratings given",
-    "ledger": "Ledger",
-    "tree_size": "Events in the ledger now",
-    "checkpoint_size": "Events in the latest signed checkpoint",
-    "unsigned": "Events not yet in a signed checkpoint",
-    "signed_at": "Signed at",
-    "root_hash": "Root hash",
-    "no_checkpoint": "No checkpoint has been signed yet.",
-    "verify_offline": "Verify it yourself: the checkpoint and the public key are published at "
-    "/api/v1/ledger/checkpoint and /api/v1/ledger/public-key, and `fairscreen ledger verify` "
-    "checks an export offline.",
-    "timeline": "Case timeline",
-    "case_id": "Case id",
-    "index": "Index",
-    "event": "Event",
-    "time": "Time",
-    "leaf_hash": "Leaf hash",
-    "inclusion_proof": "Inclusion proof",
-    "proof_ok": "checks against the checkpoint",
-    "proof_bad": "does NOT check against the checkpoint",
-    "no_events": "No event of this case is in a signed checkpoint yet.",
-    "figure": "Figure",
-    "value": "Value",
-}
+# The page's labels by figure key (the keys come from the compliance figures).
+LABELS = labels.REGULATOR_FIGURE
 
 BAR_HEIGHT = 22
 LABEL_WIDTH = 150

@@ -20,6 +20,7 @@ from fairscreen.identity.policy import Actor
 from fairscreen.rating.policy import load_rules
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import DomainError
+from fairscreen.web import labels
 from fairscreen.web.deps import AppDep, optional_actor
 from fairscreen.web.errors import STATUS_BY_CODE
 from fairscreen.web.i18n import pick_lang
@@ -28,56 +29,13 @@ from fairscreen.web.rendering import render as render_page
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
-# The case states by code; the English text is the message id (staff.po).
-STATUS_LABELS: dict[str, str] = {
-    "draft": "Draft",
-    "awaiting_consent": "Awaiting consent",
-    "in_progress": "Check under way",
-    "report_released": "Report released",
-    "decided": "Decided",
-    "archived": "Archived",
-    "refused": "Consent refused",
-    "withdrawn": "Consent withdrawn",
-    "destroyed": "Destroyed",
-}
-GRADE_LABELS: dict[str, str] = {
-    "staff": "Staff member",
-    "manager": "Manager",
-    "executive": "Executive",
-}
-OUTCOME_LABELS: dict[str, str] = {
-    "hire": "Hire",
-    "reject": "Do not hire",
-    "corrected": "Corrected",
-    "removed": "Removed",
-    "upheld": "Upheld",
-    "answered": "Answered",
-}
-ITEM_STATUS_LABELS: dict[str, str] = {
-    "open": "Not yet started",
-    "in_review": "In review",
-    "resolved": "Closed",
-}
-COMPLAINT_LABELS: dict[str, str] = {
-    "consent": "About consent",
-    "scope": "About what was checked",
-    "investigation_conduct": "About how the check was done",
-    "data_handling": "About how data was handled",
-    "decision": "About the decision",
-    "other": "Something else",
-}
-SEVERITY_LABELS: dict[str, str] = {
-    "minor": "Minor",
-    "material": "Material",
-    "falsified": "Falsified",
-    "conviction": "Conviction",
-}
-ROLE_LABELS: dict[str, str] = {
-    "defendant": "Defendant",
-    "plaintiff": "Plaintiff",
-    "claimant": "Claimant",
-    "third_party": "Third party",
-}
+STATUS_LABELS = labels.CASE_STATUS
+GRADE_LABELS = labels.POSITION_GRADE
+OUTCOME_LABELS = labels.OUTCOME
+ITEM_STATUS_LABELS = labels.FEEDBACK_STATE
+COMPLAINT_LABELS = labels.COMPLAINT_CATEGORY
+SEVERITY_LABELS = labels.SEVERITY
+ROLE_LABELS = labels.SUBJECT_ROLE
 # Every label the staff pages show from a dict (the catalog test of this area reads it).
 LABELS: tuple[dict[str, str], ...] = (
     STATUS_LABELS,
