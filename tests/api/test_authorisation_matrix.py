@@ -33,6 +33,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from factories.consent import record_subject
 from factories.security import PNG, Scene, build_scene
 from fairscreen.bootstrap import App
 from fairscreen.settings import Settings
@@ -252,6 +253,7 @@ def _body(scene: Scene, route: str) -> dict[str, Any]:
             "kind": "official_registry",
             "origin": "Ministry of Education registry",
             "supports": True,
+            "subject": record_subject(),
         },
         "POST /cases/{case_id}/legal-hold": {"reason": "Pending arbitration"},
         "PUT /organizations/{org_id}/retention-policy": {},

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from factories.consent import consented_case
+from factories.consent import consented_case, record_subject
 from fairscreen.feedback.desk import do_resolve_dispute
 from fairscreen.feedback.models import FeedbackItem
 from fairscreen.rating.actions import do_release_report
@@ -36,6 +36,7 @@ def _released(world) -> tuple[str, str, str]:
         kind="official_registry",
         origin="CHSI registry",
         supports=True,
+        subject=record_subject(),
     )
     do_release_report(world.app.uow(), actor=inv, case_id=case_id)
     return case_id, finding_id, token

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from factories.consent import sign
+from factories.consent import record_subject, sign
 from factories.world import open_case
 from fairscreen.cases.models import Case
 from fairscreen.rating.actions import do_release_report
@@ -157,6 +157,7 @@ def test_the_released_report_is_shown_and_erasure_shows_its_due_date(fs, client,
         kind="official_registry",
         origin="R",
         supports=True,
+        subject=record_subject(),
     )
     do_release_report(fs.uow(), actor=inv, case_id=case_id)
     csrf = _open(client, token, "en")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from factories.consent import consented_case
+from factories.consent import consented_case, record_subject
 from fairscreen.identity.models import User
 from fairscreen.rating.actions import do_release_report
 from fairscreen.verification.actions import do_add_source, do_record_finding
@@ -68,6 +68,7 @@ def _criminal_record_case(site) -> tuple[str, str, str]:
         kind="official_registry",
         origin="公安机关无犯罪记录证明查询",
         supports=True,
+        subject=record_subject("王强"),
     )
     do_release_report(site.app.uow(), actor=investigator, case_id=case_id)
     return case_id, finding.id, token

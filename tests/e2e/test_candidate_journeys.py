@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from factories.consent import sign
+from factories.consent import record_subject, sign
 from factories.world import open_case
 from fairscreen.rating.actions import do_release_report
 from fairscreen.verification.actions import do_add_source, do_record_finding
@@ -116,6 +116,7 @@ def test_a_candidate_reads_the_report_in_english_and_asks_for_erasure(site, phon
             kind="official_registry",
             origin="Registry",
             supports=True,
+            subject=record_subject(),
         )
     do_release_report(site.app.uow(), actor=investigator, case_id=case_id)
 

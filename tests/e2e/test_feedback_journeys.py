@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from factories.consent import consented_case
+from factories.consent import consented_case, record_subject
 from factories.world import open_case
 from fairscreen.feedback.desk import do_resolve_dispute
 from fairscreen.feedback.models import FeedbackItem
@@ -48,6 +48,7 @@ def _released_case(site) -> tuple[str, str, str]:
         kind="official_registry",
         origin="CHSI registry",
         supports=True,
+        subject=record_subject(),
     )
     do_release_report(site.app.uow(), actor=investigator, case_id=case_id)
     return case_id, finding.id, token

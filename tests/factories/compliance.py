@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from factories.consent import candidate, consented_case
+from factories.consent import candidate, consented_case, record_subject
 from factories.world import World, open_case
 from fairscreen.cases.models import Case
 from fairscreen.compliance.actions import record_refusal
@@ -34,7 +34,7 @@ class Scene:
     personal: list[str] = field(default_factory=list)
 
 
-def _finding(world: World, case_id: str, claim: str, *, verify: bool) -> str:
+def _finding(world: World, case_id: str, claim: str, *, verify: bool, name: str = "") -> str:
     inv = world["investigator"].actor
     fid = do_record_finding(
         world.app.uow(), actor=inv, case_id=case_id, category="education", claim=claim
@@ -47,6 +47,7 @@ def _finding(world: World, case_id: str, claim: str, *, verify: bool) -> str:
             kind="official_registry",
             origin="Ministry of Education registry",
             supports=True,
+            subject=record_subject(name),
         )
     return fid
 
@@ -95,7 +96,7 @@ def build_scene(world: World) -> Scene:
 
     # Rated: a verified finding and a released report.
     scene.rated, token = consented_case(world, name=people[0][0], email=people[0][1])
-    _finding(world, scene.rated, CLAIMS[0], verify=True)
+    _finding(world, scene.rated, CLAIMS[0], verify=True, name=people[0][0])
     do_release_report(app.uow(), actor=world["investigator"].actor, case_id=scene.rated)
     # ... disputed by the candidate, and upheld.
     dispute = do_file_dispute(app.uow(), actor=candidate(world, token), statement=STATEMENTS[0])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from factories.world import World, open_case
 from fairscreen.cases.actions import authenticate_candidate
@@ -10,12 +11,35 @@ from fairscreen.consent.actions import do_sign_consent
 from fairscreen.identity.policy import Actor
 from fairscreen.scope.policy import load_pack
 
+# The candidate's own identifiers, given with consent: records about a person attach to
+# the candidate only by them (matching/policy.py).
+IDENTIFIERS = {
+    "id_number": "11010519900307123X",
+    "date_of_birth": "1990-03-07",
+    "addresses": ["北京市朝阳区建国路88号"],
+}
+
+
+def record_subject(name: str = "张伟") -> dict[str, str]:
+    """The person a registry record of the candidate names: name, ID number, birth date."""
+    return {
+        "name": name,
+        "id_number": IDENTIFIERS["id_number"],
+        "date_of_birth": IDENTIFIERS["date_of_birth"],
+    }
+
 
 def candidate(world: World, token: str) -> Actor:
     return authenticate_candidate(world.app.reader(), token)
 
 
-def sign(world: World, token: str, name: str, categories: Sequence[str]) -> None:
+def sign(
+    world: World,
+    token: str,
+    name: str,
+    categories: Sequence[str],
+    identifiers: Mapping[str, Any] | None = IDENTIFIERS,
+) -> None:
     do_sign_consent(
         world.app.uow(),
         actor=candidate(world, token),
@@ -23,6 +47,7 @@ def sign(world: World, token: str, name: str, categories: Sequence[str]) -> None
         agree=True,
         categories=list(categories),
         separate_consent=[c for c in categories if load_pack().is_sensitive(c)],
+        identifiers=identifiers,
     )
 
 
@@ -34,10 +59,11 @@ def consented_case(
     categories: tuple[str, ...] = ("identity", "education"),
     name: str = "张伟",
     email: str = "zhang.wei@candidate.example",
+    identifiers: Mapping[str, Any] | None = IDENTIFIERS,
 ) -> tuple[str, str]:
     """Open a case and have the candidate sign consent for every category; (id, token)."""
     case_id, token = open_case(
         world, purpose=purpose, grade=grade, categories=categories, name=name, email=email
     )
-    sign(world, token, name, categories)
+    sign(world, token, name, categories, identifiers)
     return case_id, token

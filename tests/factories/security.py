@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from factories.consent import candidate, consented_case
+from factories.consent import candidate, consented_case, record_subject
 from factories.world import Staff, World, open_case
 from fairscreen.bootstrap import App
 from fairscreen.cases.models import Case
@@ -120,6 +120,7 @@ def _released(world: World, name: str, email: str) -> tuple[str, str, str]:
         kind="official_registry",
         origin="CHSI registry",
         supports=True,
+        subject=record_subject(name),
     )
     do_release_report(app.uow(), actor=inv, case_id=case_id)
     return case_id, finding_id, token

@@ -61,7 +61,12 @@ def _journey(base: str, world, app) -> list[str]:
         for origin in ("university registry", "national degree database"):
             http.post(
                 f"/api/v1/findings/{finding['id']}/sources",
-                json={"kind": "official_registry", "origin": origin, "supports": True},
+                json={
+                    "kind": "official_registry",
+                    "origin": origin,
+                    "supports": True,
+                    "subject": {"name": NAME, **ids},
+                },
                 headers=investigator.headers,
             )
         hearsay = http.post(

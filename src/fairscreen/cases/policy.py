@@ -46,6 +46,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, EventType]] = {
 # States in which findings may be recorded and sources contacted.
 COLLECTING = frozenset({"in_progress", "report_released"})
 CLOSED = frozenset({"refused", "withdrawn", "destroyed"})
+# The state in which the employer may decide: a report released, no decision yet.
+DECIDABLE = TRANSITIONS["decide"][0]
 
 
 def next_status(current: str, command: str) -> tuple[str, EventType]:
@@ -63,3 +65,8 @@ def next_status(current: str, command: str) -> tuple[str, EventType]:
 def can(current: str, command: str) -> bool:
     """Tell whether a command is allowed from a state."""
     return current in TRANSITIONS[command][0]
+
+
+def may_decide(current: str) -> bool:
+    """Tell whether a case in this state awaits the employer's decision."""
+    return current in DECIDABLE

@@ -9,6 +9,7 @@ from fairscreen.audit.actions import do_record_demographics
 from fairscreen.bootstrap import App
 from fairscreen.cases.actions import authenticate_candidate, do_open_case
 from fairscreen.consent.actions import do_sign_consent
+from fairscreen.demo.people import identifiers, subject
 from fairscreen.identity.actions import authenticate_api_key
 from fairscreen.rating.actions import do_release_report
 from fairscreen.verification.actions import do_add_source, do_record_finding
@@ -44,6 +45,7 @@ def bias_demo_step(app: App, world: dict[str, Any], n: int = 240) -> None:
             agree=True,
             categories=["identity", "education"],
             separate_consent=[],
+            identifiers=identifiers(i),
         )
         sex, band = rng.choice(SEXES), rng.choice(BANDS)
         # Outcomes are drawn independently of the answers, as a fair process would give.
@@ -64,6 +66,7 @@ def bias_demo_step(app: App, world: dict[str, Any], n: int = 240) -> None:
             kind="official_registry",
             origin="学信网 (CHSI)",
             supports=True,
+            subject=subject(name, i),
         )
         do_release_report(app.uow(), actor=inv, case_id=case_id)
         if rng.random() < 0.85:  # answering is voluntary

@@ -8,6 +8,7 @@ from typing import Any
 from fairscreen.bootstrap import App
 from fairscreen.cases.actions import authenticate_candidate, do_open_case
 from fairscreen.consent.actions import do_sign_consent
+from fairscreen.demo.people import identifiers, subject
 from fairscreen.feedback.actions import do_record_decision
 from fairscreen.feedback.complaints import do_answer_complaint, do_file_complaint
 from fairscreen.feedback.desk import do_file_dispute
@@ -44,6 +45,7 @@ def _released(
     email: str,
     adverse: bool,
     agency: str,
+    serial: int,
 ) -> tuple[str, str, Actor]:
     case_id, token = do_open_case(
         app.uow(),
@@ -62,6 +64,7 @@ def _released(
         agree=True,
         categories=["identity", "education"],
         separate_consent=[],
+        identifiers=identifiers(serial),
     )
     finding_id = do_record_finding(
         app.uow(),
@@ -79,6 +82,7 @@ def _released(
         kind="official_registry",
         origin="学信网 CHSI",
         supports=True,
+        subject=subject(name, serial),
     )
     do_release_report(app.uow(), actor=inv, case_id=case_id)
     return case_id, finding_id, cand
@@ -92,8 +96,8 @@ def feedback_step(app: App, world: dict[str, Any]) -> None:
         app.uow(), actor=hr, title="数据分析师 Data analyst", purpose="general", grade="staff"
     )
     made = [
-        _released(app, hr, inv, position.id, name, email, adverse, world["agency"])
-        for name, email, adverse in CANDIDATES
+        _released(app, hr, inv, position.id, name, email, adverse, world["agency"], serial)
+        for serial, (name, email, adverse) in enumerate(CANDIDATES, start=1000)
     ]
     (waiting, _, _), (hired, _, hired_cand), (disputed, f3, c3), (_, f4, c4) = made
     do_record_decision(

@@ -21,7 +21,7 @@ from fairscreen.feedback.notices import (
     latest_notice,
     send_after_commit,
 )
-from fairscreen.feedback.policy import DecisionFacts, check_decision
+from fairscreen.feedback.policy import DecisionFacts, check_decision, load_reasons
 from fairscreen.identity.policy import Actor, access_case_as_employer
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import EventValue, append_event, iso
@@ -129,11 +129,16 @@ def do_record_decision(
     employment_end: date | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
-    """Record the employer's decision after the rules allow it, in the contract's order."""
+    """Record the employer's decision after the rules allow it, in the contract's order.
+
+    Only a case in the decidable state may be decided (invalid_state otherwise); then the
+    decision rules answer in the contract's order (feedback/policy.py).
+    """
     with uow as tx:
         session = tx.session
         case = _employer_case(tx, actor, case_id)
         now = tx.clock.now()
+        next_status(case.status, "decide")  # the decidable state (cases/policy.py)
         report = latest_report(tx, case.id)
         notice = latest_notice(tx, case.id)
         waiting_ends_at = as_utc(notice.waiting_ends_at) if notice is not None else None
@@ -154,7 +159,6 @@ def do_record_decision(
         check_decision(facts)
         if report is None:
             raise InvalidState("A decision needs a released report.", status=case.status)
-        next_status(case.status, "decide")
         if outcome == "reject" and employment_end is not None:
             raise ValidationFailed("Only a hire has an employment end.", field="employment_end")
         decision_id = new_id("dec")
@@ -193,6 +197,7 @@ def do_record_decision(
                 "reasons": list(reasons),
                 "report_id": report.id,
                 "report_version": report.version,
+                "reasons_version": load_reasons().version,
                 "destroy_due_at": iso(case.destroy_due_at) if case.destroy_due_at else None,
             },
         )

@@ -54,8 +54,13 @@ def do_set_identifiers(uow: UnitOfWork, *, actor: Actor, raw: Mapping[str, Any])
         tx.commit()
 
 
-def check_subject(tx: Tx, case: Case, subject: Mapping[str, Any]) -> MatchResult:
-    """Match a record's subject with the candidate (inside an entered unit of work)."""
+def check_subject(
+    tx: Tx, case: Case, subject: Mapping[str, Any], *, court_document: bool = False
+) -> MatchResult:
+    """Match a record's subject with the candidate (inside an entered unit of work).
+
+    `court_document`: the source is of a kind whose document may name the candidate.
+    """
     vault = tx.vault
     row = tx.session.get(CandidateIdentifiers, case.id)
     own: dict[str, Any] = {}
@@ -64,4 +69,6 @@ def check_subject(tx: Tx, case: Case, subject: Mapping[str, Any]) -> MatchResult
     if case.candidate_name is None:
         raise IdentityNotMatched("The case no longer holds the candidate's name.")
     own["name"] = vault.open(case.id, "case.candidate_name", case.candidate_name)
-    return require_match(Identifiers.parse(own), Identifiers.parse(subject))
+    return require_match(
+        Identifiers.parse(own), Identifiers.parse(subject), court_document=court_document
+    )

@@ -108,6 +108,11 @@ class SeparateConsentRequired(DomainError):
     default_message = "Sensitive categories need the candidate's separate consent."
 
 
+class ReasonUnsupported(DomainError):
+    code = "reason_unsupported"
+    default_message = "No verified adverse finding of the released report supports this reason."
+
+
 class IdentityNotMatched(DomainError):
     code = "identity_not_matched"
     default_message = "The record cannot be tied to the candidate by enough identifiers."

@@ -19,7 +19,6 @@ from fairscreen.identity.policy import Actor, access_case_as_investigator
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.matching.actions import check_subject
-from fairscreen.matching.policy import RECORD_KINDS
 from fairscreen.scope.guard import screen_text
 from fairscreen.scope.policy import Pack, load_pack
 from fairscreen.shared.errors import (
@@ -42,18 +41,6 @@ from fairscreen.verification.policy import (
 )
 
 SEVERITIES = ("minor", "material", "falsified", "conviction")
-# Which collection method of the scope rules each source kind is.
-KIND_METHODS = {
-    "official_registry": "official_registry",
-    "court_record": "official_registry",
-    "criminal_registry": "official_registry",
-    "credit_bureau": "official_registry",
-    "issuing_institution": "issuing_institution",
-    "employer_record": "employer_record",
-    "document": "document",
-    "reference": "reference",
-}
-ALWAYS_ALLOWED_KINDS = frozenset({"self_declared"})
 STATUS_EVENTS = {
     Status.VERIFIED: EventType.FINDING_VERIFIED,
     Status.INCONCLUSIVE: EventType.FINDING_INCONCLUSIVE,
@@ -67,10 +54,6 @@ class FindingState:
 
     id: str
     status: str
-
-
-# Kinds that are by nature records about a person: they must name whom.
-SUBJECT_REQUIRED = frozenset({"court_record", "criminal_registry", "credit_bureau"})
 
 
 def _screen(text: str) -> tuple[bool, str | None]:
@@ -218,11 +201,10 @@ def do_record_finding(
 
 def check_source_kind(pack: Pack, category: str, kind: str) -> None:
     """Refuse a source kind the rules do not know or the scope does not allow for a category."""
-    load_rules().kind(kind)  # unknown kinds: validation_error
-    if kind in ALWAYS_ALLOWED_KINDS:
+    method = load_rules().kind(kind).method  # unknown kinds: validation_error
+    if method is None:  # the candidate's own word: always allowed
         return
-    method = KIND_METHODS.get(kind)
-    if method is None or method not in pack.methods_for(category):
+    if method not in pack.methods_for(category):
         raise OutOfScope(
             f"A source of kind '{kind}' may not be used for '{category}'.",
             category=category,
@@ -255,7 +237,7 @@ def do_add_source(
         check_text(origin, "origin")
         if note:
             check_text(note, "note")
-        matched = _match_subject(tx, case, kind, subject)
+        matched = _match_subject(tx, case, kind, finding.category, subject)
         now = tx.clock.now()
         source_id = new_id("src")
         vault = tx.vault
@@ -312,22 +294,24 @@ def do_add_source(
 
 
 def _match_subject(
-    tx: Tx, case: Case, kind: str, subject: Mapping[str, Any] | None
+    tx: Tx, case: Case, kind: str, category: str, subject: Mapping[str, Any] | None
 ) -> list[str] | None:
-    """Tie a record to the candidate by two identifiers beyond the name, or refuse."""
-    if kind not in RECORD_KINDS:
+    """Tie a record about a person to the candidate, or refuse (matching/policy.py)."""
+    rules = load_rules()
+    if not rules.subject_required(kind, category):
         if subject is not None:
-            raise ValidationFailed("Only record sources carry a subject.", field="subject")
+            raise ValidationFailed("Only records about a person carry a subject.", field="subject")
         return None
     if subject is None:
-        if kind in SUBJECT_REQUIRED:
-            raise IdentityNotMatched(
-                "A record about a person must give the identifiers on the record (name and "
-                "at least two of id_number, date_of_birth, address).",
-                missing=["name", "id_number", "date_of_birth", "address"],
-            )
-        return None
-    return list(check_subject(tx, case, subject).matched)
+        raise IdentityNotMatched(
+            f"A {kind.replace('_', ' ')} source for a {category.replace('_', ' ')} finding is "
+            "a record about a person: give the identifiers on the record (subject: the name, "
+            "the ID number, and the date of birth or address).",
+            reason="subject_required",
+            missing=["name", "id_number", "date_of_birth", "address"],
+        )
+    result = check_subject(tx, case, subject, court_document=rules.kind(kind).court_document)
+    return [*result.matched, *(["court_document"] if result.court_document else [])]
 
 
 def _origin_hash(lookup_hash: Callable[[str, str], str], origin: str) -> str:

@@ -1,6 +1,6 @@
 """Multi-source verification (多源验证): the status of a finding from its sources.
 
-Pure functions on dataclasses; the rules are data (``rules/verification-v1.yaml``) and
+Pure functions on dataclasses; the rules are data (``rules/verification-v2.yaml``) and
 every result records the rules version it was computed under. Recompute the status on
 every change to a finding's sources; it depends only on the set of sources, never on
 their order or time.
@@ -36,10 +36,11 @@ from typing import Any
 import opencc
 import yaml
 
+from fairscreen.scope.policy import METHODS, load_taxonomy
 from fairscreen.shared.errors import ValidationFailed
 
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
-RULES_FILE = "verification-v1.yaml"
+RULES_FILE = "verification-v2.yaml"
 # Kinds that carry a person's word: the engine refuses rules letting them verify alone.
 TESTIMONY_KINDS = frozenset({"reference", "self_declared"})
 
@@ -114,6 +115,9 @@ class SourceKind:
     anchors: bool
     requires_subject: bool  # a record about a person: carries the subject's identifiers
     names: Mapping[str, str]
+    method: str | None = None  # the scope rules' collection method; None: always allowed
+    subject_exempt: bool = False  # the candidate's own word: about the candidate by nature
+    court_document: bool = False  # may name the candidate by a court document
 
     def is_authoritative_for(self, category: str | None) -> bool:
         """Tell whether one such source verifies a finding of this category alone."""
@@ -134,6 +138,8 @@ class VerificationRules:
     independent_origins: int
     kinds: Mapping[str, SourceKind]
     reasons: Mapping[Reason, Mapping[str, str]]
+    # Categories whose findings are records about a person: every source carries a subject.
+    record_categories: frozenset[str] = frozenset()
 
     @classmethod
     def from_data(cls, data: Any) -> VerificationRules:
@@ -163,12 +169,37 @@ class VerificationRules:
             f"reasons must cover exactly {sorted(r.value for r in Reason)}",
         )
         reasons = {Reason(k): _texts(v, f"reasons.{k}") for k, v in raw_reasons.items()}
-        return cls(version, need, kinds, reasons)
+        records = data.get("record_categories", [])
+        _require(
+            isinstance(records, list) and all(isinstance(c, str) for c in records),
+            "record_categories must be a list of categories",
+        )
+        taxonomy = load_taxonomy()
+        for code in records:
+            category = taxonomy.get(code)
+            _require(
+                category is not None and not category.forbidden,
+                f"record_categories: {code!r} is not a collectable category",
+            )
+        return cls(version, need, kinds, reasons, frozenset(records))
 
     @property
     def record_kinds(self) -> frozenset[str]:
-        """Return the kinds whose sources must carry the subject's identifiers."""
+        """Return the kinds whose sources carry the subject's identifiers for any category."""
         return frozenset(code for code, kind in self.kinds.items() if kind.requires_subject)
+
+    def subject_required(self, kind: str, category: str) -> bool:
+        """Tell whether a source of this kind for a finding of this category is a record
+        about a person, which must carry the identifiers of the person it names.
+
+        The one home of the rule: a record kind always does; any kind does for a record
+        category (a conviction, a credit default, a lawsuit, a driving record) unless it is
+        the candidate's own word.
+        """
+        source = self.kind(kind)
+        if source.requires_subject:
+            return True
+        return category in self.record_categories and not source.subject_exempt
 
     def kind(self, code: str) -> SourceKind:
         """Return the source kind with this code, refusing unknown ones."""
@@ -299,10 +330,32 @@ def _kind(code: Any, body: Any) -> SourceKind:
     where = f"kinds.{code}"
     _require(isinstance(code, str) and bool(re.fullmatch(r"[a-z][a-z_]*", code)), f"bad {where}")
     _require(isinstance(body, Mapping), f"{where} must be a mapping")
-    allowed = {"authoritative", "authoritative_for", "anchors", "requires_subject", "names"}
+    flag_names = (
+        "authoritative",
+        "anchors",
+        "requires_subject",
+        "always_allowed",
+        "subject_exempt",
+        "court_document",
+    )
+    allowed = {*flag_names, "authoritative_for", "method", "names"}
     _require(set(body) <= allowed, f"{where}: unknown keys {sorted(set(body) - allowed)}")
-    flags = {k: body.get(k, False) for k in ("authoritative", "anchors", "requires_subject")}
+    flags = {k: body.get(k, False) for k in flag_names}
     _require(all(isinstance(v, bool) for v in flags.values()), f"{where}: flags must be booleans")
+    method = body.get("method")
+    # Exactly one: a kind is one of the scope's methods, or the candidate's word, always allowed.
+    _require(
+        (method in METHODS) != flags["always_allowed"],
+        f"{where}: give either a method of {list(METHODS)} or always_allowed: true",
+    )
+    _require(
+        not (flags["subject_exempt"] and flags["requires_subject"]),
+        f"{where}: a kind cannot both require a subject and be exempt from one",
+    )
+    _require(
+        not flags["court_document"] or flags["requires_subject"],
+        f"{where}: only a record kind may name the candidate by a court document",
+    )
     scope = body.get("authoritative_for")
     _require(
         scope is None
@@ -317,4 +370,7 @@ def _kind(code: Any, body: Any) -> SourceKind:
         anchors=flags["anchors"],
         requires_subject=flags["requires_subject"],
         names=_texts(body.get("names"), f"{where}.names"),
+        method=None if flags["always_allowed"] else str(method),
+        subject_exempt=flags["subject_exempt"],
+        court_document=flags["court_document"],
     )

@@ -36,6 +36,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "forbidden_category": 422,
     "forbidden_content": 422,
     "prohibited_reason": 422,
+    "reason_unsupported": 422,
     "separate_consent_required": 422,
     "identity_not_matched": 422,
     "payload_too_large": 413,

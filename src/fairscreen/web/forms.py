@@ -37,6 +37,8 @@ REFUSALS: dict[str, str] = {
     "forbidden_category": "This kind of information may never be checked for a job.",
     "forbidden_content": "The text contains information that may not be recorded.",
     "prohibited_reason": "This reason may not be used for a decision.",
+    "reason_unsupported": "No verified adverse finding of the released report supports "
+    "this reason.",
     "separate_consent_required": "Give your separate consent for each sensitive category "
     "you grant.",
     "identity_not_matched": "The identity does not match the person being checked.",

@@ -11,7 +11,7 @@ import json
 import pytest
 from sqlalchemy import select, update
 
-from factories.consent import candidate, consented_case
+from factories.consent import candidate, consented_case, record_subject
 from factories.world import make_world, staff
 from fairscreen.cases.models import Case
 from fairscreen.cases.queries import _build_case_view, case_file, case_view
@@ -73,6 +73,7 @@ def test_every_step_of_a_check_is_seen_by_the_next_cached_read(fs) -> None:
         kind="official_registry",
         origin="CHSI registry",
         supports=True,
+        subject=record_subject(NAME),
     )
     _assert_current(fs, hr, case_id)
     stamps.append(_stamp(fs, case_id))

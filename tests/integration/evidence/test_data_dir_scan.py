@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from factories.consent import IDENTIFIERS, record_subject
 from factories.world import make_world, open_case
 from fairscreen.web.app import create_app
 
@@ -57,6 +58,7 @@ def test_no_file_in_the_data_dir_holds_personal_data_in_clear(fs, backend) -> No
                 "agree": True,
                 "categories": ["identity", "education"],
                 "separate_consent": [],
+                "identifiers": IDENTIFIERS,
             },
             headers=cand,
         )
@@ -71,7 +73,12 @@ def test_no_file_in_the_data_dir_holds_personal_data_in_clear(fs, backend) -> No
         for kind in ("issuing_institution", "official_registry"):
             r = client.post(
                 f"/api/v1/findings/{finding_id}/sources",
-                json={"kind": kind, "origin": f"{ORIGIN} {kind}", "supports": True},
+                json={
+                    "kind": kind,
+                    "origin": f"{ORIGIN} {kind}",
+                    "supports": True,
+                    **({"subject": record_subject(NAME)} if kind == "official_registry" else {}),
+                },
                 headers=inv,
             )
             assert r.status_code == 201, r.text

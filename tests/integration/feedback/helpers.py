@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factories.consent import candidate, consented_case
+from factories.consent import candidate, consented_case, record_subject
 from factories.world import World
 from fairscreen.identity.policy import Actor
 from fairscreen.rating.actions import do_release_report
@@ -37,6 +37,7 @@ def released_case(
         kind="official_registry",
         origin="CHSI registry",
         supports=True,
+        subject=record_subject(),
     )
     do_release_report(world.app.uow(), actor=inv, case_id=case_id)
     return case_id, finding_id, token, candidate(world, token)

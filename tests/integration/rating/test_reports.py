@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from factories.consent import consented_case
+from factories.consent import consented_case, record_subject
 from factories.world import make_world
 from fairscreen.ledger.models import LedgerEvent
 from fairscreen.rating.actions import do_release_report
@@ -53,6 +53,7 @@ def _rated_case(world, name: str, email: str, findings) -> dict:
                 kind="official_registry",
                 origin="R",
                 supports=True,
+                subject=record_subject(name),
             )
     return do_release_report(world.app.uow(), actor=inv, case_id=case_id)
 

@@ -10,7 +10,6 @@ from fairscreen.rating.actions import build_input
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import ForbiddenCategory, OutOfScope, ValidationFailed
 from fairscreen.verification.actions import (
-    KIND_METHODS,
     check_finding,
     check_litigation_role,
     check_source_kind,
@@ -22,7 +21,9 @@ PACK = load_pack("cn")
 
 
 def test_every_known_source_kind_maps_to_a_method_or_is_always_allowed() -> None:
-    assert set(load_rules().kinds) == set(KIND_METHODS) | {"self_declared"}
+    methods = {code: kind.method for code, kind in load_rules().kinds.items()}
+    assert {code for code, method in methods.items() if method is None} == {"self_declared"}
+    assert set(methods.values()) - {None} <= set(PACK.taxonomy.method_names)
 
 
 @pytest.mark.parametrize(

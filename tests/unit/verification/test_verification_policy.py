@@ -37,7 +37,7 @@ def src(kind: str, origin: str, *, supports: bool = True, retracted: bool = Fals
 def rules_data() -> dict[str, Any]:
     text = (
         resources.files("fairscreen.verification")
-        .joinpath("rules", "verification-v1.yaml")
+        .joinpath("rules", "verification-v2.yaml")
         .read_text(encoding="utf-8")
     )
     return dict(yaml.safe_load(text))
@@ -87,6 +87,44 @@ def test_the_record_kinds_are_those_that_must_carry_the_subjects_identifiers() -
         "criminal_registry",
         "credit_bureau",
     }
+
+
+@pytest.mark.parametrize("category", ["education", "identity", "criminal_record", "credit"])
+def test_a_record_kind_needs_the_subject_whatever_the_category(category: str) -> None:
+    for kind in RULES.record_kinds:
+        assert RULES.subject_required(kind, category), (kind, category)
+
+
+@pytest.mark.parametrize("category", ["criminal_record", "credit", "litigation"])
+@pytest.mark.parametrize(
+    "kind", ["document", "employer_record", "reference", "issuing_institution"]
+)
+def test_a_record_category_needs_the_subject_whatever_the_kind(kind: str, category: str) -> None:
+    assert RULES.subject_required(kind, category)
+
+
+def test_the_candidates_own_word_and_ordinary_sources_need_no_subject() -> None:
+    assert not RULES.subject_required("self_declared", "criminal_record")
+    assert not RULES.subject_required("document", "education")
+    assert not RULES.subject_required("employer_record", "employment_history")
+
+
+def test_a_kind_must_name_its_method_or_be_always_allowed() -> None:
+    data = rules_data()
+    del data["kinds"]["document"]["method"]
+    with pytest.raises(VerificationRulesError):
+        VerificationRules.from_data(data)
+    data = rules_data()
+    data["kinds"]["document"]["method"] = "hearsay"
+    with pytest.raises(VerificationRulesError):
+        VerificationRules.from_data(data)
+
+
+def test_a_record_category_must_be_a_collectable_category() -> None:
+    data = rules_data()
+    data["record_categories"] = ["criminal_record", "religion"]
+    with pytest.raises(VerificationRulesError):
+        VerificationRules.from_data(data)
 
 
 # --- corroboration -----------------------------------------------------------------------
@@ -193,7 +231,7 @@ def test_an_unknown_source_kind_is_refused_with_a_validation_error() -> None:
 
 
 def test_the_result_records_the_rules_version() -> None:
-    assert status_of([]).rules_version == RULES.version == "verification-v1"
+    assert status_of([]).rules_version == RULES.version == "verification-v2"
 
 
 # --- normalising origins ---------------------------------------------------------------------

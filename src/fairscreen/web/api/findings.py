@@ -35,6 +35,10 @@ class SubjectIn(Body):
     id_number: Annotated[str, Field(max_length=40)] | None = None
     date_of_birth: Annotated[str, Field(max_length=20)] | None = None
     address: Annotated[str, Field(max_length=300)] | None = None
+    # A court record only: the court's case number (案号) of a document that names the
+    # candidate as the party; it stands in for the ID number courts often redact.
+    case_number: Annotated[str, Field(max_length=80)] | None = None
+    document_names_candidate: bool | None = None
 
 
 class SourceIn(Body):

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from fairscreen.bootstrap import App
 from fairscreen.cases.actions import do_open_case
+from fairscreen.cases.policy import may_decide
 from fairscreen.cases.queries import case_view, screening_agencies
 from fairscreen.consent.document import load_template
 from fairscreen.feedback.actions import do_record_assessment, do_record_decision
@@ -32,7 +33,6 @@ from fairscreen.web.pages.staff import back, render, staff_actor, status_of, to_
 
 router = APIRouter(include_in_schema=False)
 
-DECIDABLE = "report_released"
 ASSESSMENT_FIELDS = (
     "nature_gravity",
     "time_elapsed",
@@ -240,7 +240,7 @@ def case_page(
         notices=case_notices(app.reader(), actor=actor, case_id=case_id),
         allowed=_allowed_categories(app, actor, (view.get("position") or {}).get("id")),
         reasons=decision_reasons()["reasons"],
-        may_decide=view["status"] == DECIDABLE
+        may_decide=may_decide(view["status"])
         and actor.role in ("employer", "admin")
         and actor.org_id == view["employer_id"],
         waiting_ends_at=waiting_ends_at,
