@@ -5,9 +5,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
 
+from fairscreen.cases.policy import BEFORE_CONSENT, CLOSED, COLLECTING
 from fairscreen.shared.errors import (
     ConsentRequired,
     ConsentWithdrawn,
+    InvalidState,
     OutOfScope,
     SeparateConsentRequired,
     ValidationFailed,
@@ -15,15 +17,29 @@ from fairscreen.shared.errors import (
 
 
 def check_collection(
-    *, status: str, stopped: bool, granted: Collection[str] | None, category: str
+    *,
+    status: str,
+    stopped: bool,
+    granted: Collection[str] | None,
+    category: str,
+    requested: Collection[str] | None = None,
 ) -> None:
-    """Refuse collecting `category` unless consent is signed, standing, and covers it."""
-    if stopped or status in ("withdrawn", "refused", "destroyed"):
+    """Refuse collecting `category` unless the case is collecting under consent that covers it.
+
+    The one collection check, for findings, sources and evidence alike: consent signed and
+    standing, the category granted (and requested by the case, when given), and the case
+    in a state that collects (`cases.policy.COLLECTING`).
+    """
+    if stopped or status in CLOSED:
         raise ConsentWithdrawn()
-    if granted is None or status in ("draft", "awaiting_consent"):
+    if granted is None or status in BEFORE_CONSENT:
         raise ConsentRequired()
     if category not in granted:
         raise OutOfScope(f"The candidate did not grant '{category}'.", category=category)
+    if requested is not None and category not in requested:
+        raise OutOfScope(f"The case did not request '{category}'.", category=category)
+    if status not in COLLECTING:
+        raise InvalidState("Findings and evidence are collected only while the check is under way.")
 
 
 def normalise_name(name: str) -> str:

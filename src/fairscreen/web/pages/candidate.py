@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from fairscreen.bootstrap import App
 from fairscreen.cases.actions import authenticate_candidate, load_case
+from fairscreen.cases.policy import CLOSED
 from fairscreen.consent.actions import (
     Evidence,
     do_refuse_consent,
@@ -50,7 +51,6 @@ router = APIRouter(include_in_schema=False)
 
 PAGE = "/candidate"
 FINDING_STATUSES = ("verified", "unverified", "inconclusive")
-CLOSED = frozenset({"refused", "withdrawn", "destroyed"})
 REPORTED = frozenset({"report_released", "decided", "archived"})
 
 
