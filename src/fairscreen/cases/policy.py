@@ -49,6 +49,8 @@ COLLECTING = frozenset({"in_progress", "report_released"})
 BEFORE_CONSENT = frozenset({"draft", "awaiting_consent"})
 # States that end the check without a decision (or after everything): nothing is collected.
 CLOSED = frozenset({"refused", "withdrawn", "destroyed"})
+# States in which the report is released and shown (to the candidate and the employer).
+REPORTED = frozenset({"report_released", "decided", "archived"})
 
 
 def next_status(current: str, command: str) -> tuple[str, EventType]:

@@ -24,7 +24,7 @@ from fairscreen.feedback.notices import (
     send_after_commit,
     staff_message,
 )
-from fairscreen.feedback.policy import pick_owner
+from fairscreen.feedback.policy import OPEN, pick_owner
 from fairscreen.identity.models import User
 from fairscreen.identity.policy import Actor, access_case_as_investigator, require_staff
 from fairscreen.ledger.event_types import EventType
@@ -41,7 +41,6 @@ KINDS = ("dispute", "complaint", "review")
 # How each kind is named to its owner, and the prefix of its ids.
 KIND_NAMES_ZH = {"dispute": "异议", "complaint": "投诉", "review": "人工复核请求"}
 ID_PREFIX = {"dispute": "dsp", "complaint": "cmp", "review": "rvw"}
-OPEN = ("open", "in_review")
 DISPUTE_OUTCOMES = ("corrected", "removed", "upheld")
 COMPLAINT_CATEGORIES = (
     "consent",

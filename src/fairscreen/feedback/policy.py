@@ -29,6 +29,9 @@ from fairscreen.shared.errors import (
 )
 
 OUTCOMES = ("hire", "reject")
+# A feedback item (dispute, complaint, review) is open until it is resolved.
+FEEDBACK_STATUSES = ("open", "in_review", "resolved")
+OPEN = ("open", "in_review")
 ASSESSMENT_CATEGORIES = frozenset({"criminal_record", "professional_conduct"})
 ADVERSE_LEVELS = frozenset({"yellow", "red"})
 

@@ -32,10 +32,10 @@ import rfc8785
 import yaml
 
 from fairscreen.shared.errors import ValidationFailed
+from fairscreen.verification.policy import SEVERITIES
 
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 RULES_FILE = "rating-v1.yaml"
-SEVERITIES = ("minor", "material", "falsified", "conviction")
 # Enforced by the engine even if a rules file forgets it (DESIGN: Rating).
 NEVER_ADVERSE = frozenset({"litigation"})
 _CONDITION_KEYS = ("adverse", "job_related", "severity_in", "category_in", "category_not_in")

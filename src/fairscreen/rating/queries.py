@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from fairscreen.cases.actions import case_ref, load_case
 from fairscreen.cases.models import Case
+from fairscreen.cases.policy import REPORTED
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor, may_see_personal_data, require_staff
 from fairscreen.rating.models import RatingReport
@@ -23,7 +24,6 @@ from fairscreen.verification.queries import (
 )
 
 # Case states in which a released report is still there to be read.
-REPORT_VISIBLE = frozenset({"report_released", "decided", "archived"})
 
 RIGHTS: dict[str, list[str]] = {
     "zh-Hans": [
@@ -133,7 +133,7 @@ def candidate_report(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
     with uow as tx:
         case = load_case(tx.session, actor, actor.case_id)
         row = latest_report(tx, case.id)
-        if row is None or case.status not in REPORT_VISIBLE:
+        if row is None or case.status not in REPORTED:
             raise InvalidState("No report has been released for this check yet.")
         return {**report_view(tx, actor, case, row), "rights": RIGHTS}
 

@@ -31,6 +31,7 @@ from fairscreen.shared.errors import (
 from fairscreen.shared.ids import new_id
 from fairscreen.verification.models import Finding, Source
 from fairscreen.verification.policy import (
+    SEVERITIES,
     SourceView,
     Status,
     load_rules,
@@ -38,7 +39,6 @@ from fairscreen.verification.policy import (
     status_of,
 )
 
-SEVERITIES = ("minor", "material", "falsified", "conviction")
 # Which collection method of the scope rules each source kind is.
 KIND_METHODS = {
     "official_registry": "official_registry",

@@ -31,12 +31,16 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal, get_args
 
 import opencc
 import yaml
 
 from fairscreen.shared.errors import ValidationFailed
+
+# How serious a finding is, mildest first: the rating rules and every form use these.
+Severity = Literal["minor", "material", "falsified", "conviction"]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 RULES_FILE = "verification-v1.yaml"

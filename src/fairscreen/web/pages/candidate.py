@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from fairscreen.bootstrap import App
 from fairscreen.cases.actions import authenticate_candidate, load_case
-from fairscreen.cases.policy import CLOSED
+from fairscreen.cases.policy import CLOSED, REPORTED
 from fairscreen.consent.actions import (
     Evidence,
     do_refuse_consent,
@@ -26,7 +26,7 @@ from fairscreen.consent.queries import candidate_case, latest_consent
 from fairscreen.consent.receipt import consent_receipt
 from fairscreen.feedback.complaints import do_file_complaint, do_rate_satisfaction
 from fairscreen.feedback.desk import do_file_dispute
-from fairscreen.feedback.policy import load_reasons
+from fairscreen.feedback.policy import OPEN, load_reasons
 from fairscreen.feedback.queries import candidate_decision, candidate_items
 from fairscreen.feedback.reviews import do_request_review
 from fairscreen.identity.models import Org
@@ -51,7 +51,6 @@ router = APIRouter(include_in_schema=False)
 
 PAGE = "/candidate"
 FINDING_STATUSES = ("verified", "unverified", "inconclusive")
-REPORTED = frozenset({"report_released", "decided", "archived"})
 
 
 def _candidate(request: Request, app: App) -> Actor:
@@ -404,7 +403,7 @@ def _feedback_view(
         "facts": facts,
         "disputes": disputes,
         "complaints": complaints,
-        "open_dispute": any(d["status"] != "resolved" for d in disputes),
+        "open_dispute": any(d["status"] in OPEN for d in disputes),
     }
 
 

@@ -14,9 +14,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from fairscreen.bootstrap import App
 from fairscreen.cases.actions import do_open_case
+from fairscreen.cases.policy import can
 from fairscreen.cases.queries import case_view, screening_agencies
 from fairscreen.consent.document import load_template
 from fairscreen.feedback.actions import do_record_assessment, do_record_decision
+from fairscreen.feedback.policy import OPEN
 from fairscreen.feedback.queries import case_notices, decision_reasons
 from fairscreen.identity.policy import Actor
 from fairscreen.rating.queries import list_reports
@@ -32,7 +34,6 @@ from fairscreen.web.pages.staff import back, render, staff_actor, status_of, to_
 
 router = APIRouter(include_in_schema=False)
 
-DECIDABLE = "report_released"
 ASSESSMENT_FIELDS = (
     "nature_gravity",
     "time_elapsed",
@@ -227,7 +228,7 @@ def case_page(
     waiting_over = waiting_ends_at is not None and as_utc(
         datetime.fromisoformat(waiting_ends_at)
     ) <= as_utc(now)
-    open_disputes = [d for d in view.get("disputes", []) if d["status"] != "resolved"]
+    open_disputes = [d for d in view.get("disputes", []) if d["status"] in OPEN]
     report = view.get("report")
     return render(
         request,
@@ -240,7 +241,7 @@ def case_page(
         notices=case_notices(app.reader(), actor=actor, case_id=case_id),
         allowed=_allowed_categories(app, actor, (view.get("position") or {}).get("id")),
         reasons=decision_reasons()["reasons"],
-        may_decide=view["status"] == DECIDABLE
+        may_decide=can(view["status"], "decide")
         and actor.role in ("employer", "admin")
         and actor.org_id == view["employer_id"],
         waiting_ends_at=waiting_ends_at,

@@ -18,6 +18,7 @@ from fairscreen.bootstrap import App
 from fairscreen.cases.queries import case_view, find_cases
 from fairscreen.feedback.complaints import do_answer_complaint
 from fairscreen.feedback.desk import do_resolve_dispute, do_start_dispute
+from fairscreen.feedback.policy import OPEN
 from fairscreen.feedback.queries import desk_item, staff_items
 from fairscreen.feedback.reviews import STAFF_ROLES as REVIEW_ROLES
 from fairscreen.feedback.reviews import do_answer_review
@@ -27,13 +28,12 @@ from fairscreen.rating.queries import list_reports
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import DomainError, NotFound
 from fairscreen.verification.actions import (
-    SEVERITIES,
     check_source_kind,
     check_text,
     do_add_source,
     do_record_finding,
 )
-from fairscreen.verification.policy import Reason
+from fairscreen.verification.policy import SEVERITIES, Reason
 from fairscreen.verification.policy import load_rules as verification_rules
 from fairscreen.web.deps import AppDep
 from fairscreen.web.forms import refusal_message, require_csrf
@@ -137,9 +137,7 @@ def work_queue(request: Request, app: AppDep) -> Response:
         app.reader(), actor=actor, status="report_released", limit=QUEUE_LIMIT, oldest_first=True
     )
     disputes = [
-        d
-        for d in staff_items(app.reader(), actor=actor, kind="dispute")
-        if d["status"] != "resolved"
+        d for d in staff_items(app.reader(), actor=actor, kind="dispute") if d["status"] in OPEN
     ]
     return render(
         request,
