@@ -22,10 +22,9 @@ from fairscreen.mail.queue import queue_mail
 from fairscreen.rating.models import RatingReport
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.ids import new_id
+from fairscreen.shared.languages import RULE_DATA_LANGUAGES
 from fairscreen.shared.workdays import load_calendar
 from fairscreen.webhooks.actions import enqueue
-
-LANG_NAMES = ("zh-Hans", "zh-Hant", "en")
 
 
 def calendar_for(case: Case) -> Any:
@@ -150,7 +149,7 @@ def adverse_decision_message(
     lines = []
     for code in reasons:
         names = listed[code].names
-        lines.append(" / ".join(names.get(lang, code) for lang in LANG_NAMES))
+        lines.append(" / ".join(names.get(lang, code) for lang in RULE_DATA_LANGUAGES))
     body = (
         "雇主已作出不录用决定。理由：\n- " + "\n- ".join(lines) + "\n"
         f"决定依据的报告版本：第 {report_version} 版。"

@@ -37,12 +37,12 @@ import opencc
 import yaml
 
 from fairscreen.shared.errors import ValidationFailed
+from fairscreen.shared.languages import RULE_DATA_LANGUAGES
 
 # How serious a finding is, mildest first: the rating rules and every form use these.
 Severity = Literal["minor", "material", "falsified", "conviction"]
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 
-LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 RULES_FILE = "verification-v1.yaml"
 # Kinds that carry a person's word: the engine refuses rules letting them verify alone.
 TESTIMONY_KINDS = frozenset({"reference", "self_declared"})
@@ -292,8 +292,8 @@ def _require(ok: bool, message: str) -> None:
 
 def _texts(value: Any, where: str) -> dict[str, str]:
     _require(
-        isinstance(value, Mapping) and set(value) == set(LANGUAGES),
-        f"{where} must give exactly {list(LANGUAGES)}",
+        isinstance(value, Mapping) and set(value) == set(RULE_DATA_LANGUAGES),
+        f"{where} must give exactly {list(RULE_DATA_LANGUAGES)}",
     )
     _require(all(isinstance(t, str) and t.strip() for t in value.values()), f"{where}: empty")
     return dict(value)

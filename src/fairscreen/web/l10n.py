@@ -14,11 +14,8 @@ from typing import Any
 from babel.dates import format_date, format_datetime, get_timezone
 from babel.messages.pofile import read_po
 
-from fairscreen.web.i18n import LANGS
+from fairscreen.shared.languages import BABEL_LOCALE, CATALOG_DIR, LANGUAGES
 
-# Babel's locale names for the page languages, and the folder of each catalog.
-BABEL_LOCALE = {"zh-Hans": "zh_Hans_CN", "zh-Hant": "zh_Hant_TW", "en": "en_GB"}
-CATALOG_DIR = {"zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant", "en": "en"}
 # Candidates read times in the pack's time zone (the cn pack: Beijing time).
 DISPLAY_TZ = "Asia/Shanghai"
 
@@ -56,7 +53,7 @@ def catalog(lang: str) -> dict[str, str]:
 
 def gettext(message: str, lang: str, /, **values: Any) -> str:
     """Translate a message and fill its `%(name)s` placeholders."""
-    text = catalog(lang if lang in LANGS else "en").get(message, message)
+    text = catalog(lang if lang in LANGUAGES else "en").get(message, message)
     return text % values if values else text
 
 

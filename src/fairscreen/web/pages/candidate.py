@@ -37,13 +37,14 @@ from fairscreen.retention.actions import do_request_erasure
 from fairscreen.retention.models import ErasureRequest
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import DomainError, NotFound, Unauthenticated
+from fairscreen.shared.languages import LANGUAGES, text_in
 from fairscreen.statements.actions import AFTER_DECISION, do_add_account
 from fairscreen.statements.actions import MAX_LEN as ACCOUNT_MAX_LEN
 from fairscreen.verification.queries import case_findings
 from fairscreen.web.deps import CANDIDATE_COOKIE, AppDep, optional_actor, present_secret
 from fairscreen.web.errors import status_for
 from fairscreen.web.forms import ConsentForm, form_errors, refusal_message, require_csrf
-from fairscreen.web.i18n import LANGS, pick_lang
+from fairscreen.web.i18n import pick_lang
 from fairscreen.web.l10n import gettext
 from fairscreen.web.rendering import render as render_page
 
@@ -102,12 +103,14 @@ def _progress(app: App, actor: Actor, lang: str) -> dict[str, Any]:
             "consented_at": record.at if record else None,
             "destroy_due_at": case.destroy_due_at,
             "declined": [
-                pack.taxonomy.categories[c].names[lang] for c in case.categories if c not in granted
+                text_in(pack.taxonomy.categories[c].names, lang)
+                for c in case.categories
+                if c not in granted
             ],
             "categories": [
                 {
                     "code": code,
-                    "name": pack.taxonomy.categories[code].names[lang],
+                    "name": text_in(pack.taxonomy.categories[code].names, lang),
                     "counts": {s: counts.get((code, s), 0) for s in FINDING_STATUSES},
                     "total": sum(counts.get((code, s), 0) for s in FINDING_STATUSES),
                 }
@@ -132,9 +135,9 @@ def _consent_view(app: App, actor: Actor, lang: str) -> dict[str, Any]:
     taxonomy = pack.taxonomy
     for item in case["categories"]:
         cat = taxonomy.categories[item["code"]]
-        item["name"] = cat.names[lang]
-        item["why"] = cat.why.get(lang, "")
-        item["method_names"] = [taxonomy.method_names[m][lang] for m in item["methods"]]
+        item["name"] = text_in(cat.names, lang)
+        item["why"] = text_in(cat.why, lang) if cat.why else ""
+        item["method_names"] = [text_in(taxonomy.method_names[m], lang) for m in item["methods"]]
     return case
 
 
@@ -171,9 +174,11 @@ def _report_page(
 ) -> Response:
     lang = pick_lang(request)
     report = candidate_report(app.reader(), actor=actor)
-    names = {lv["code"]: lv["names"][lang] for lv in load_rules().published()["levels"]}
+    names = {lv["code"]: text_in(lv["names"], lang) for lv in load_rules().published()["levels"]}
     pack = load_pack()
-    category_names = {c: pack.taxonomy.categories[c].names[lang] for c in pack.taxonomy.categories}
+    category_names = {
+        c: text_in(pack.taxonomy.categories[c].names, lang) for c in pack.taxonomy.categories
+    }
     done = request.query_params.get("done") or ""
     notice = FEEDBACK_NOTICES.get(done)
     review_notice = REVIEW_NOTICES.get(done)
@@ -203,7 +208,9 @@ def candidate_entry(token: str, request: Request, app: AppDep) -> Response:
     present_secret(request, app, authenticate_candidate, token)
     lang = request.query_params.get("lang")
     # The link may name a language; keep it so the next page sets the cookie.
-    response = RedirectResponse(f"{PAGE}?lang={lang}" if lang in LANGS else PAGE, status_code=303)
+    response = RedirectResponse(
+        f"{PAGE}?lang={lang}" if lang in LANGUAGES else PAGE, status_code=303
+    )
     response.set_cookie(
         CANDIDATE_COOKIE,
         token,
@@ -598,7 +605,7 @@ def _review_view(app: App, actor: Actor, lang: str) -> dict[str, Any]:
     return {
         "decision": decision,
         "reviews": candidate_items(app.reader(), actor=actor, kind="review"),
-        "reason_names": {r.code: r.names[lang] for r in load_reasons().reasons.values()},
+        "reason_names": {r.code: text_in(r.names, lang) for r in load_reasons().reasons.values()},
         "account_kinds": ACCOUNT_KINDS,
         "review_outcome_names": REVIEW_OUTCOME_NAMES,
         "account_max": ACCOUNT_MAX_LEN - ACCOUNT_PREFIX_ROOM,
@@ -631,7 +638,7 @@ def _account_error(exc: DomainError, lang: str, statement: str) -> tuple[str, di
         topic = exc.details.get("topic")
         category = load_pack().taxonomy.get(topic) if isinstance(topic, str) else None
         if category is not None:
-            text = gettext(ACCOUNT_TOPIC, lang, topic=category.names[lang])
+            text = gettext(ACCOUNT_TOPIC, lang, topic=text_in(category.names, lang))
         else:
             text = refusal_message(exc.code, lang)
         return "statement", {"message": text, "code": exc.code}

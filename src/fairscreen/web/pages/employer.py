@@ -26,6 +26,7 @@ from fairscreen.scope.actions import do_create_position, get_position, list_posi
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.clock import as_utc
 from fairscreen.shared.errors import DomainError, ValidationFailed
+from fairscreen.shared.languages import text_in
 from fairscreen.web.deps import AppDep
 from fairscreen.web.forms import refusal_message, require_csrf
 from fairscreen.web.i18n import pick_lang
@@ -88,7 +89,7 @@ def _new_case_page(
     categories = [
         {
             "code": code,
-            "name": cat.names[lang],
+            "name": text_in(cat.names, lang),
             "sensitive": cat.sensitive,
             "forbidden": cat.forbidden,
             "allowed": chosen is not None and code in chosen.allowed_categories,

@@ -27,6 +27,7 @@ from fairscreen.rating.actions import do_release_report
 from fairscreen.rating.queries import list_reports
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import DomainError, NotFound
+from fairscreen.shared.languages import text_in
 from fairscreen.verification.actions import (
     check_source_kind,
     check_text,
@@ -111,7 +112,7 @@ def guard_message(topic: str | None, lang: str) -> str:
     return gettext(
         "This text touches %(topic)s, which may never be recorded. Leave it out.",
         lang,
-        topic=category.names[lang],
+        topic=text_in(category.names, lang),
     )
 
 
@@ -161,7 +162,7 @@ def _source_kinds(category: str, lang: str) -> list[dict[str, str]]:
         kinds.append(
             {
                 "code": code,
-                "name": kind.names.get(lang, code),
+                "name": text_in(kind.names, lang),
                 "record": "yes" if kind.requires_subject else "",
             }
         )
@@ -184,7 +185,7 @@ def work_page(
     lang = pick_lang(request)
     view = case_view(app.reader(), actor=actor, case_id=case_id)
     rules = verification_rules()
-    reasons = {r.value: rules.reasons[r].get(lang, "") for r in Reason}
+    reasons = {r.value: text_in(rules.reasons[r], lang) for r in Reason}
     granted = (view.get("consent") or {}).get("granted") or []
     categories = [c for c in view["categories"] if c in granted]
     return render(
@@ -195,7 +196,7 @@ def work_page(
         case=view,
         granted=categories,
         kinds={c: _source_kinds(c, lang) for c in view["categories"]},
-        kind_names={code: k.names.get(lang, code) for code, k in rules.kinds.items()},
+        kind_names={code: text_in(k.names, lang) for code, k in rules.kinds.items()},
         verification_reasons=reasons,
         severities=SEVERITIES,
         subject_roles=tuple(ROLE_LABELS),
