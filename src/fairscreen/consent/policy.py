@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
+from functools import cache
+from importlib.resources import files
+
+import yaml
 
 from fairscreen.cases.policy import BEFORE_CONSENT, CLOSED, COLLECTING
 from fairscreen.shared.errors import (
@@ -14,6 +18,7 @@ from fairscreen.shared.errors import (
     SeparateConsentRequired,
     ValidationFailed,
 )
+from fairscreen.shared.languages import RULE_DATA_LANGUAGES, text_in
 
 
 def check_collection(
@@ -92,3 +97,30 @@ def check_consent_choice(
             categories=missing,
         )
     return grant_list, declined, [c for c in grant_list if is_sensitive(c)]
+
+
+@cache
+def load_rights() -> tuple[tuple[str, dict[str, str]], ...]:
+    """Load the candidate's rights (`rules/rights-v1.yaml`): (code, text by language) each."""
+    raw = yaml.safe_load(
+        files("fairscreen.consent").joinpath("rules", "rights-v1.yaml").read_text("utf-8")
+    )
+    out = []
+    for item in raw["rights"]:
+        text = item["text"]
+        if set(text) != set(RULE_DATA_LANGUAGES):
+            raise ValueError(
+                f"right {item['code']}: text in {', '.join(RULE_DATA_LANGUAGES)} required"
+            )
+        out.append((str(item["code"]), {lang: str(text[lang]) for lang in RULE_DATA_LANGUAGES}))
+    return tuple(out)
+
+
+def rights_in(lang: str) -> list[str]:
+    """Return the candidate's rights in a page language (rule data falls back)."""
+    return [text_in(text, lang) for _, text in load_rights()]
+
+
+def rights_by_language() -> dict[str, list[str]]:
+    """Return the candidate's rights in every rule-data language."""
+    return {lang: rights_in(lang) for lang in RULE_DATA_LANGUAGES}

@@ -6,6 +6,7 @@ from typing import Any
 
 from fairscreen.cases.actions import load_case
 from fairscreen.consent.document import load_template
+from fairscreen.consent.policy import rights_in
 from fairscreen.consent.queries import consent_status, latest_consent
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.models import Org
@@ -18,13 +19,6 @@ from fairscreen.shared.languages import DEFAULT_LANGUAGE, page_language, text_in
 SCHEMA = "fairscreen-consent-receipt/1 (ISO/IEC TS 27560:2023)"
 LEGAL_BASIS = "consent (PIPL Art. 13(1), 14, 29)"
 COLLECTION_METHOD = "web form, typed-name signature"
-RIGHTS = (
-    "withdraw consent at any time",
-    "see the report before any decision",
-    "dispute the report",
-    "complain",
-    "ask for erasure",
-)
 WITHDRAWAL_METHOD = (
     "the withdraw button on the candidate page, or POST /api/v1/candidate/consent/withdraw "
     "with the invitation token; collection stops at once and the data is destroyed"
@@ -101,6 +95,6 @@ def consent_receipt(
                 "on_refusal_or_withdrawal": "destroyed at once",
                 "destroy_due_at": case.destroy_due_at.isoformat() if case.destroy_due_at else None,
             },
-            "rights": list(RIGHTS),
+            "rights": rights_in(lang),
             "withdrawal_method": WITHDRAWAL_METHOD,
         }
