@@ -24,6 +24,7 @@ from fairscreen.verification.queries import (
     sources_by_finding,
 )
 
+
 def latest_report(tx: Tx, case_id: str) -> RatingReport | None:
     """Return the newest released report of a case, if any."""
     return tx.session.scalar(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import Field
 
 from fairscreen.consent import actions as consent_actions
 from fairscreen.consent.receipt import consent_receipt
-from fairscreen.shared.languages import Language
+from fairscreen.shared.languages import DEFAULT_LANGUAGE, Language
 from fairscreen.web.api.common import Body, errors
 from fairscreen.web.deps import AppDep, CandidateDep
 
@@ -77,7 +77,7 @@ def withdraw_consent(app: AppDep, actor: CandidateDep) -> dict[str, Any]:
 def receipt(
     app: AppDep,
     actor: CandidateDep,
-    lang: Annotated[str, Query(pattern="^(zh-Hans|zh-Hant|en)$")] = "zh-Hans",
+    lang: Language = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
     """Your consent receipt (the fields of ISO/IEC TS 27560)."""
     return consent_receipt(app.reader(), actor=actor, lang=lang)
