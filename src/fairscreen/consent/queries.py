@@ -53,6 +53,7 @@ def candidate_case(uow: UnitOfWork, *, actor: Actor, lang: str = "zh-Hans") -> d
         return {
             "id": case.id,
             "status": case.status,
+            "pack": case.pack,
             "employer": employer.name if employer else None,
             "consent_document": {
                 "version": doc.version,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from fairscreen.bootstrap import App
 from fairscreen.cases.actions import authenticate_candidate, load_case
-from fairscreen.cases.policy import CLOSED, REPORTED
+from fairscreen.cases.policy import CLOSED, REPORTED, can
 from fairscreen.consent.actions import (
     Evidence,
     do_refuse_consent,
@@ -98,6 +98,10 @@ def _progress(app: App, actor: Actor, lang: str) -> dict[str, Any]:
         )
         return {
             "status": case.status,
+            "pack": case.pack,
+            # What the state allows, so that templates compare no status strings.
+            "may_withdraw": can(case.status, "withdraw_consent"),
+            "awaiting_decision": can(case.status, "decide"),
             "employer": employer.name if employer else "",
             "agency": agency.name if agency else None,
             "consented_at": record.at if record else None,

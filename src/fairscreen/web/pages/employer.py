@@ -14,7 +14,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from fairscreen.bootstrap import App
 from fairscreen.cases.actions import do_open_case
-from fairscreen.cases.policy import can
 from fairscreen.cases.queries import case_view, screening_agencies
 from fairscreen.consent.document import load_template
 from fairscreen.feedback.actions import do_record_assessment, do_record_decision
@@ -242,7 +241,7 @@ def case_page(
         notices=case_notices(app.reader(), actor=actor, case_id=case_id),
         allowed=_allowed_categories(app, actor, (view.get("position") or {}).get("id")),
         reasons=decision_reasons()["reasons"],
-        may_decide=can(view["status"], "decide")
+        may_decide=view["may_decide"]
         and actor.role in ("employer", "admin")
         and actor.org_id == view["employer_id"],
         waiting_ends_at=waiting_ends_at,
