@@ -251,3 +251,14 @@ def test_the_receipt_and_the_report_state_the_same_rights(client, world):
         receipt = client.get(f"/api/v1/candidate/consent/receipt?lang={lang}", headers=headers)
         assert receipt.status_code == 200, receipt.text
         assert receipt.json()["rights"] == report["rights"][lang]
+
+
+def test_the_case_file_says_what_its_state_allows_and_its_pack(client, world):
+    case_id, _ = consented_case(world)
+    view = client.get(f"/api/v1/cases/{case_id}", headers=world["hr"].headers).json()
+    assert (view["collecting"], view["may_decide"], view["pack"]) == (True, False, "cn")
+    fid = _finding(client, world, case_id).json()["id"]
+    _source(client, world, fid)
+    client.post(f"/api/v1/cases/{case_id}/report", headers=world["investigator"].headers)
+    view = client.get(f"/api/v1/cases/{case_id}", headers=world["hr"].headers).json()
+    assert (view["collecting"], view["may_decide"]) == (True, True)
