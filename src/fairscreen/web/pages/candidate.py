@@ -135,7 +135,7 @@ def _progress(app: App, actor: Actor, lang: str) -> dict[str, Any]:
 def _consent_view(app: App, actor: Actor, lang: str) -> dict[str, Any]:
     """Return the case to sign with each category's name, purpose and methods in words."""
     case = candidate_case(app.reader(), actor=actor, lang=lang)
-    pack = load_pack()
+    pack = load_pack(case["pack"])
     taxonomy = pack.taxonomy
     for item in case["categories"]:
         cat = taxonomy.categories[item["code"]]
@@ -179,7 +179,7 @@ def _report_page(
     lang = pick_lang(request)
     report = candidate_report(app.reader(), actor=actor)
     names = {lv["code"]: text_in(lv["names"], lang) for lv in load_rules().published()["levels"]}
-    pack = load_pack()
+    pack = load_pack(progress["pack"])
     category_names = {
         c: text_in(pack.taxonomy.categories[c].names, lang) for c in pack.taxonomy.categories
     }

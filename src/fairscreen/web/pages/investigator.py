@@ -25,7 +25,7 @@ from fairscreen.feedback.reviews import do_answer_review
 from fairscreen.identity.policy import Actor
 from fairscreen.rating.actions import do_release_report
 from fairscreen.rating.queries import list_reports
-from fairscreen.scope.policy import load_pack
+from fairscreen.scope.policy import Pack, load_pack
 from fairscreen.shared.errors import DomainError, NotFound
 from fairscreen.shared.languages import text_in
 from fairscreen.verification.actions import (
@@ -150,9 +150,8 @@ def work_queue(request: Request, app: AppDep) -> Response:
     )
 
 
-def _source_kinds(category: str, lang: str) -> list[dict[str, str]]:
-    """Return the source kinds the scope allows for a category (the domain's own check)."""
-    pack = load_pack()
+def _source_kinds(pack: Pack, category: str, lang: str) -> list[dict[str, str]]:
+    """Return the source kinds the case's pack allows for a category (the domain's check)."""
     kinds = []
     for code, kind in verification_rules().kinds.items():
         try:
@@ -184,6 +183,7 @@ def work_page(
     """Render the finding entry page of a case."""
     lang = pick_lang(request)
     view = case_view(app.reader(), actor=actor, case_id=case_id)
+    pack = load_pack(view["pack"])
     rules = verification_rules()
     reasons = {r.value: text_in(rules.reasons[r], lang) for r in Reason}
     granted = (view.get("consent") or {}).get("granted") or []
@@ -195,7 +195,7 @@ def work_page(
         actor=actor,
         case=view,
         granted=categories,
-        kinds={c: _source_kinds(c, lang) for c in view["categories"]},
+        kinds={c: _source_kinds(pack, c, lang) for c in view["categories"]},
         kind_names={code: text_in(k.names, lang) for code, k in rules.kinds.items()},
         verification_reasons=reasons,
         severities=SEVERITIES,
