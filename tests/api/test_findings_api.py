@@ -238,3 +238,27 @@ def test_each_write_is_in_the_very_next_case_read(client, world, fs, backend):
     after = read()
     assert after["status"] == "report_released" and after["report"]["rating"] == r.json()["rating"]
     assert read() == after
+
+
+def test_the_receipt_and_the_report_state_the_same_rights(client, world):
+    case_id, token = consented_case(world)
+    headers = {"Authorization": f"Bearer {token}"}
+    fid = _finding(client, world, case_id).json()["id"]
+    _source(client, world, fid)
+    client.post(f"/api/v1/cases/{case_id}/report", headers=world["investigator"].headers)
+    report = client.get("/api/v1/candidate/report", headers=headers).json()
+    for lang in ("zh-Hans", "zh-Hant", "en"):
+        receipt = client.get(f"/api/v1/candidate/consent/receipt?lang={lang}", headers=headers)
+        assert receipt.status_code == 200, receipt.text
+        assert receipt.json()["rights"] == report["rights"][lang]
+
+
+def test_the_case_file_says_what_its_state_allows_and_its_pack(client, world):
+    case_id, _ = consented_case(world)
+    view = client.get(f"/api/v1/cases/{case_id}", headers=world["hr"].headers).json()
+    assert (view["collecting"], view["may_decide"], view["pack"]) == (True, False, "cn")
+    fid = _finding(client, world, case_id).json()["id"]
+    _source(client, world, fid)
+    client.post(f"/api/v1/cases/{case_id}/report", headers=world["investigator"].headers)
+    view = client.get(f"/api/v1/cases/{case_id}", headers=world["hr"].headers).json()
+    assert (view["collecting"], view["may_decide"]) == (True, True)

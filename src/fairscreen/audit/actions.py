@@ -21,10 +21,10 @@ from fairscreen.cases.models import Case
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor
+from fairscreen.identity.queries import load_org_as_admin_or_regulator
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.ledger.models import LedgerEvent
-from fairscreen.privacy.records import access_org_records
 from fairscreen.rating.models import RatingReport
 from fairscreen.rating.policy import load_rules
 from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
@@ -113,7 +113,7 @@ def bias_audit(
             if start > end:
                 raise ValidationFailed("'from' must not be after 'to'.", field="from")
         else:
-            org = access_org_records(actor, tx.session.get(Org, org_id))
+            org = load_org_as_admin_or_regulator(tx.session, actor, org_id)
             start, end = published_period(start, end, today)
         since = datetime.combine(start, time.min, tzinfo=UTC)
         until = datetime.combine(end, time.max, tzinfo=UTC)

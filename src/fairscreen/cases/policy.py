@@ -43,11 +43,17 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, EventType]] = {
     # Destruction ends every path: retention, erasure on request, withdrawal, refusal.
     "destroy": (frozenset(set(STATUSES) - {"destroyed"}), "destroyed", EventType.CASE_DESTROYED),
 }
-# States in which findings may be recorded and sources contacted.
+# States in which findings may be recorded, evidence uploaded and sources contacted.
 COLLECTING = frozenset({"in_progress", "report_released"})
+# States before the candidate has signed: nothing may be collected yet.
+BEFORE_CONSENT = frozenset({"draft", "awaiting_consent"})
+# States that end the check without a decision (or after everything): nothing is collected.
 CLOSED = frozenset({"refused", "withdrawn", "destroyed"})
 # The state in which the employer may decide: a report released, no decision yet.
 DECIDABLE = TRANSITIONS["decide"][0]
+
+# States in which the report is released and shown (to the candidate and the employer).
+REPORTED = frozenset({"report_released", "decided", "archived"})
 
 
 def next_status(current: str, command: str) -> tuple[str, EventType]:

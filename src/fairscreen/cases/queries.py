@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
-from fairscreen.cases.policy import STATUSES
+from fairscreen.cases.policy import COLLECTING, STATUSES, can
 from fairscreen.db.fastread import FastReads, FastReadUnavailable
 from fairscreen.db.uow import Collaborators, Tx, UnitOfWork
 from fairscreen.identity.policy import (
@@ -174,6 +174,11 @@ def _build_case_view(tx: Tx, actor: Actor, case_id: str) -> dict[str, Any]:
         else None
     )
     view["candidate"] = candidate_fields(tx, actor, case)
+    # What pages ask of the state, so that no template compares status strings.
+    view["collecting"] = case.status in COLLECTING
+    view["may_decide"] = can(case.status, "decide")
+    # The jurisdiction pack the case runs under: pages read its rules, not the default's.
+    view["pack"] = case.pack
     view.update({"consent": None, "findings": [], "report": None, "disputes": []})
     for section in SECTIONS:
         view.update(section(tx, actor, case))

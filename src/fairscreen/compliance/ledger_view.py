@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from fairscreen.cases.models import Case
 from fairscreen.identity.models import Org
-from fairscreen.identity.policy import Actor, CaseRef
+from fairscreen.identity.policy import Actor, CaseRef, is_regulator
 from fairscreen.ledger import checkpoints
 from fairscreen.ledger import queries as ledger_queries
 from fairscreen.ledger.checkpoints import LedgerHost
@@ -22,7 +22,7 @@ from fairscreen.shared.errors import Forbidden, NotFound
 
 def _case_as_regulator(session: Session, actor: Actor, case_id: str) -> CaseRef:
     """Allow a regulator over the case's employer or agency; anyone else gets nothing."""
-    if actor.kind != "staff" or actor.role != "regulator" or actor.org_kind != "regulator":
+    if not is_regulator(actor):
         raise Forbidden("This is for the regulator's inspectors.")
     case = session.get(Case, case_id)
     if case is None:
@@ -69,7 +69,7 @@ def case_timeline(app: LedgerHost, *, actor: Actor, case_id: str) -> dict[str, A
 
 def ledger_status(app: LedgerHost, *, actor: Actor) -> dict[str, Any]:
     """Return the ledger's size and its latest signed checkpoint, for an inspector."""
-    if actor.kind != "staff" or actor.role != "regulator":
+    if not is_regulator(actor):
         raise Forbidden("This is for the regulator's inspectors.")
     with app.reader() as tx:
         size = checkpoints.current_size(tx.session)

@@ -22,9 +22,11 @@ from fairscreen.identity.models import Org
 from fairscreen.identity.policy import (
     Actor,
     OrgRef,
+    access_org_as_admin_or_regulator,
     access_org_as_regulator,
-    access_org_compliance,
+    is_regulator,
 )
+from fairscreen.identity.queries import org_ref
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.models import LedgerEvent
 from fairscreen.rating.models import RatingReport
@@ -48,11 +50,6 @@ class Ask:
     org: OrgRef
     period: Period
     now: datetime
-
-
-def org_ref(org: Org) -> OrgRef:
-    """Return what access checks need of an organisation."""
-    return OrgRef(org.id, org.kind, org.regulator_id)
 
 
 def _of_org(org: OrgRef) -> ColumnElement[bool]:
@@ -353,13 +350,13 @@ def org_compliance(
     """Return an organisation's figures to its regulator (or, if allowed, its own admin)."""
     with uow.reader() as tx:
         found = _load_org(tx.session, org_id)
-    check = access_org_as_regulator if as_regulator else access_org_compliance
+    check = access_org_as_regulator if as_regulator else access_org_as_admin_or_regulator
     return figures_of(uow, check(actor, found), period)
 
 
 def regulated_orgs(uow: UnitOfWork, *, actor: Actor, period: Period) -> Figures:
     """Return the organisations under the actor's authority, each with headline figures."""
-    if actor.kind != "staff" or actor.role != "regulator" or actor.org_kind != "regulator":
+    if not is_regulator(actor):
         raise Forbidden("This is for the regulator's inspectors.")
     now = uow.clock.now()
     items = []

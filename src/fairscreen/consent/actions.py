@@ -26,9 +26,10 @@ from fairscreen.identity.policy import Actor
 from fairscreen.ledger.events import iso
 from fairscreen.matching.actions import store_identifiers
 from fairscreen.scope.models import Position
-from fairscreen.scope.policy import LANGS, load_pack, scope_hash
+from fairscreen.scope.policy import load_pack, scope_hash
 from fairscreen.shared.errors import Forbidden, ValidationFailed
 from fairscreen.shared.ids import new_id
+from fairscreen.shared.languages import DEFAULT_LANGUAGE, LANGUAGES
 from fairscreen.webhooks.actions import enqueue
 
 
@@ -48,9 +49,9 @@ def _candidate_case(tx: Tx, actor: Actor) -> Case:
 
 def _lang(lang: str | None) -> str:
     if lang is None:
-        return "zh-Hans"
-    if lang not in LANGS:
-        raise ValidationFailed(f"lang must be one of: {', '.join(LANGS)}.", field="lang")
+        return DEFAULT_LANGUAGE
+    if lang not in LANGUAGES:
+        raise ValidationFailed(f"lang must be one of: {', '.join(LANGUAGES)}.", field="lang")
     return lang
 
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import yaml
 
-from fairscreen.scope.policy import LANGS, Pack
+from fairscreen.scope.policy import Pack
+from fairscreen.shared.languages import RULE_DATA_LANGUAGES, page_language, text_in
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def load_template() -> dict[str, Any]:
         files("fairscreen.consent").joinpath("rules", "consent-v1.yaml").read_text("utf-8")
     )
     keys = set(raw["texts"]["en"])
-    for lang in LANGS:
+    for lang in RULE_DATA_LANGUAGES:
         if set(raw["texts"][lang]) != keys:
             raise ValueError(f"consent template: {lang} does not have the same parts as en")
     return raw
@@ -53,8 +54,8 @@ def render(
 ) -> ConsentDocument:
     """Render the consent document for one case in one language."""
     template = load_template()
-    lang = lang if lang in LANGS else "zh-Hans"
-    t = template["texts"][lang]
+    lang = page_language(lang)
+    t = text_in(template["texts"], lang)
     sep = "、" if lang != "en" else ", "
     lines = [t["title"], ""]
     agency_clause = t["agency_clause"].format(agency=agency) if agency else ""
@@ -64,19 +65,19 @@ def render(
             agency_clause=agency_clause,
             position=position,
             candidate=candidate,
-            purpose=template["purposes"][purpose][lang],
+            purpose=text_in(template["purposes"][purpose], lang),
         )
     )
     lines += ["", t["categories_heading"]]
     for code in categories:
         cat = pack.taxonomy.categories[code]
-        methods = sep.join(pack.taxonomy.method_names[m][lang] for m in cat.methods)
+        methods = sep.join(text_in(pack.taxonomy.method_names[m], lang) for m in cat.methods)
         lines.append(
             t["category_line"].format(
-                name=cat.names[lang],
+                name=text_in(cat.names, lang),
                 sensitive=t["sensitive_mark"] if cat.sensitive else "",
                 methods=methods,
-                why=cat.why.get(lang, ""),
+                why=text_in(cat.why, lang) if cat.why else "",
             )
         )
     days = dict(pack.settings.get("retention_days", {}))

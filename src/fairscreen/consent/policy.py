@@ -4,26 +4,47 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
+from functools import cache
+from importlib.resources import files
 
+import yaml
+
+from fairscreen.cases.policy import BEFORE_CONSENT, CLOSED, COLLECTING
 from fairscreen.shared.errors import (
     ConsentRequired,
     ConsentWithdrawn,
+    InvalidState,
     OutOfScope,
     SeparateConsentRequired,
     ValidationFailed,
 )
+from fairscreen.shared.languages import RULE_DATA_LANGUAGES, text_in
 
 
 def check_collection(
-    *, status: str, stopped: bool, granted: Collection[str] | None, category: str
+    *,
+    status: str,
+    stopped: bool,
+    granted: Collection[str] | None,
+    category: str,
+    requested: Collection[str] | None = None,
 ) -> None:
-    """Refuse collecting `category` unless consent is signed, standing, and covers it."""
-    if stopped or status in ("withdrawn", "refused", "destroyed"):
+    """Refuse collecting `category` unless the case is collecting under consent that covers it.
+
+    The one collection check, for findings, sources and evidence alike: consent signed and
+    standing, the category granted (and requested by the case, when given), and the case
+    in a state that collects (`cases.policy.COLLECTING`).
+    """
+    if stopped or status in CLOSED:
         raise ConsentWithdrawn()
-    if granted is None or status in ("draft", "awaiting_consent"):
+    if granted is None or status in BEFORE_CONSENT:
         raise ConsentRequired()
     if category not in granted:
         raise OutOfScope(f"The candidate did not grant '{category}'.", category=category)
+    if requested is not None and category not in requested:
+        raise OutOfScope(f"The case did not request '{category}'.", category=category)
+    if status not in COLLECTING:
+        raise InvalidState("Findings and evidence are collected only while the check is under way.")
 
 
 def normalise_name(name: str) -> str:
@@ -76,3 +97,30 @@ def check_consent_choice(
             categories=missing,
         )
     return grant_list, declined, [c for c in grant_list if is_sensitive(c)]
+
+
+@cache
+def load_rights() -> tuple[tuple[str, dict[str, str]], ...]:
+    """Load the candidate's rights (`rules/rights-v1.yaml`): (code, text by language) each."""
+    raw = yaml.safe_load(
+        files("fairscreen.consent").joinpath("rules", "rights-v1.yaml").read_text("utf-8")
+    )
+    out = []
+    for item in raw["rights"]:
+        text = item["text"]
+        if set(text) != set(RULE_DATA_LANGUAGES):
+            raise ValueError(
+                f"right {item['code']}: text in {', '.join(RULE_DATA_LANGUAGES)} required"
+            )
+        out.append((str(item["code"]), {lang: str(text[lang]) for lang in RULE_DATA_LANGUAGES}))
+    return tuple(out)
+
+
+def rights_in(lang: str) -> list[str]:
+    """Return the candidate's rights in a page language (rule data falls back)."""
+    return [text_in(text, lang) for _, text in load_rights()]
+
+
+def rights_by_language() -> dict[str, list[str]]:
+    """Return the candidate's rights in every rule-data language."""
+    return {lang: rights_in(lang) for lang in RULE_DATA_LANGUAGES}

@@ -12,6 +12,7 @@ from fairscreen.cases.models import Case
 from fairscreen.cases.queries import candidate_fields
 from fairscreen.consent.document import ConsentDocument, render
 from fairscreen.consent.models import ConsentRecord
+from fairscreen.consent.policy import check_collection
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor
@@ -52,6 +53,7 @@ def candidate_case(uow: UnitOfWork, *, actor: Actor, lang: str = "zh-Hans") -> d
         return {
             "id": case.id,
             "status": case.status,
+            "pack": case.pack,
             "employer": employer.name if employer else None,
             "consent_document": {
                 "version": doc.version,
@@ -84,6 +86,17 @@ def granted_categories(session: Session, case_id: str) -> list[str] | None:
     """Return the categories the standing consent grants, or None without consent."""
     record = standing_consent(session, case_id)
     return list(record.granted_categories) if record else None
+
+
+def check_collecting(session: Session, case: Case, category: str) -> None:
+    """Refuse collecting `category` into `case` now (`policy.check_collection` on its rows)."""
+    check_collection(
+        status=case.status,
+        stopped=case.collection_stopped_at is not None,
+        granted=granted_categories(session, case.id),
+        category=category,
+        requested=case.categories,
+    )
 
 
 def latest_consent(session: Session, case_id: str) -> ConsentRecord | None:

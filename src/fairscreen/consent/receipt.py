@@ -6,24 +6,19 @@ from typing import Any
 
 from fairscreen.cases.actions import load_case
 from fairscreen.consent.document import load_template
+from fairscreen.consent.policy import rights_in
 from fairscreen.consent.queries import consent_status, latest_consent
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor
 from fairscreen.scope.models import Position
-from fairscreen.scope.policy import LANGS, load_pack
+from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import Forbidden, NotFound
+from fairscreen.shared.languages import DEFAULT_LANGUAGE, page_language, text_in
 
 SCHEMA = "fairscreen-consent-receipt/1 (ISO/IEC TS 27560:2023)"
 LEGAL_BASIS = "consent (PIPL Art. 13(1), 14, 29)"
 COLLECTION_METHOD = "web form, typed-name signature"
-RIGHTS = (
-    "withdraw consent at any time",
-    "see the report before any decision",
-    "dispute the report",
-    "complain",
-    "ask for erasure",
-)
 WITHDRAWAL_METHOD = (
     "the withdraw button on the candidate page, or POST /api/v1/candidate/consent/withdraw "
     "with the invitation token; collection stops at once and the data is destroyed"
@@ -34,11 +29,13 @@ def _org(org: Org | None) -> dict[str, str] | None:
     return {"id": org.id, "name": org.name} if org else None
 
 
-def consent_receipt(uow: UnitOfWork, *, actor: Actor, lang: str = "zh-Hans") -> dict[str, Any]:
+def consent_receipt(
+    uow: UnitOfWork, *, actor: Actor, lang: str = DEFAULT_LANGUAGE
+) -> dict[str, Any]:
     """Return the receipt of the candidate's latest consent decision."""
     if actor.kind != "candidate" or actor.case_id is None:
         raise Forbidden("This is for the candidate, through the invitation link.")
-    lang = lang if lang in LANGS else "zh-Hans"
+    lang = page_language(lang)
     with uow as tx:
         session = tx.session
         case = load_case(session, actor, actor.case_id)
@@ -61,7 +58,9 @@ def consent_receipt(uow: UnitOfWork, *, actor: Actor, lang: str = "zh-Hans") -> 
             "purposes": [
                 {
                     "code": position.purpose,
-                    "description": purposes.get(position.purpose, {}).get(lang, position.purpose),
+                    "description": text_in(purposes[position.purpose], lang)
+                    if position.purpose in purposes
+                    else position.purpose,
                     "position_grade": position.grade,
                 }
             ],
@@ -69,7 +68,7 @@ def consent_receipt(uow: UnitOfWork, *, actor: Actor, lang: str = "zh-Hans") -> 
             "pii_categories": [
                 {
                     "code": code,
-                    "name": pack.taxonomy.categories[code].names[lang],
+                    "name": text_in(pack.taxonomy.categories[code].names, lang),
                     "sensitive": pack.is_sensitive(code),
                     "separate_consent": code in record.separate_consent,
                 }
@@ -96,6 +95,6 @@ def consent_receipt(uow: UnitOfWork, *, actor: Actor, lang: str = "zh-Hans") -> 
                 "on_refusal_or_withdrawal": "destroyed at once",
                 "destroy_due_at": case.destroy_due_at.isoformat() if case.destroy_due_at else None,
             },
-            "rights": list(RIGHTS),
+            "rights": rights_in(lang),
             "withdrawal_method": WITHDRAWAL_METHOD,
         }

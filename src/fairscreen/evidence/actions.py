@@ -10,9 +10,7 @@ from sqlalchemy.orm import Session
 
 from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
-from fairscreen.cases.policy import COLLECTING
-from fairscreen.consent.policy import check_collection
-from fairscreen.consent.queries import granted_categories
+from fairscreen.consent.queries import check_collecting
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.evidence.models import EvidenceFile
 from fairscreen.evidence.policy import MAX_SIZE, check_size, sniff_type
@@ -20,7 +18,6 @@ from fairscreen.identity.policy import Actor, access_case_as_investigator
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.shared.errors import (
-    InvalidState,
     NotFound,
 )
 from fairscreen.shared.ids import new_id
@@ -46,18 +43,6 @@ class Uploaded:
             "size": self.size,
             "sha256": self.sha256,
         }
-
-
-def check_collecting(session: Session, case: Case, category: str) -> None:
-    """Refuse collecting into a case without standing consent or past its check."""
-    check_collection(
-        status=case.status,
-        stopped=case.collection_stopped_at is not None,
-        granted=granted_categories(session, case.id),
-        category=category,
-    )
-    if case.status not in COLLECTING:
-        raise InvalidState("Evidence is collected only while the check is under way.")
 
 
 def storage_keys_of(session: Session, case_ids: list[str]) -> list[str]:

@@ -21,7 +21,7 @@ from fairscreen.feedback.notices import (
     latest_notice,
     send_after_commit,
 )
-from fairscreen.feedback.policy import DecisionFacts, check_decision, load_reasons
+from fairscreen.feedback.policy import OPEN, DecisionFacts, check_decision, load_reasons
 from fairscreen.identity.policy import Actor, access_case_as_employer
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import EventValue, append_event, iso
@@ -43,7 +43,6 @@ ASSESSMENT_FIELDS = (
     "candidate_account",
     "conclusion",
 )
-OPEN = ("open", "in_review")
 
 
 def _employer_case(tx: Tx, actor: Actor, case_id: str) -> Case:

@@ -20,6 +20,7 @@ from fairscreen.feedback.desk import (
     require_owner_org,
 )
 from fairscreen.feedback.notices import candidate_address, send_after_commit
+from fairscreen.feedback.policy import OPEN
 from fairscreen.identity.policy import Actor
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
@@ -27,8 +28,6 @@ from fairscreen.mail.render import compose
 from fairscreen.scope.guard import ensure_clean_text
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import InvalidState, NotFound, ValidationFailed
-
-OPEN = ("open", "in_review")
 
 
 def do_file_complaint(
@@ -122,7 +121,7 @@ def do_rate_satisfaction(
         item = item_for_update(tx, kind, item_id)
         if item.case_id != case.id:
             raise NotFound(f"There is no such {kind}.")
-        if item.status != "resolved":
+        if item.status in OPEN:
             raise InvalidState(f"Rate the {kind} once it is closed.", status=item.status)
         if item.satisfaction_score is not None:
             raise InvalidState("You have already answered.", status=item.status)

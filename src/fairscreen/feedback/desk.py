@@ -25,7 +25,7 @@ from fairscreen.feedback.notices import (
     candidate_address,
     send_after_commit,
 )
-from fairscreen.feedback.policy import pick_owner
+from fairscreen.feedback.policy import OPEN, pick_owner
 from fairscreen.identity.models import User
 from fairscreen.identity.policy import Actor, access_case_as_investigator, require_staff
 from fairscreen.ledger.event_types import EventType
@@ -42,7 +42,6 @@ from fairscreen.webhooks.actions import enqueue
 KINDS = ("dispute", "complaint", "review")
 # The prefix of each kind's ids (how each is named to its owner: mail/templates/).
 ID_PREFIX = {"dispute": "dsp", "complaint": "cmp", "review": "rvw"}
-OPEN = ("open", "in_review")
 DISPUTE_OUTCOMES = ("corrected", "removed", "upheld")
 COMPLAINT_CATEGORIES = (
     "consent",

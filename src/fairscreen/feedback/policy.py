@@ -32,10 +32,14 @@ from fairscreen.shared.errors import (
     ValidationFailed,
     WaitingPeriod,
 )
+from fairscreen.shared.languages import RULE_DATA_LANGUAGES
 
 OUTCOMES = ("hire", "reject")
 REASONS_FILE = "reasons-v2.yaml"
-LANGS = ("zh-Hans", "zh-Hant", "en")
+LANGS = RULE_DATA_LANGUAGES
+# A feedback item (dispute, complaint, review) is open until it is resolved.
+FEEDBACK_STATUSES = ("open", "in_review", "resolved")
+OPEN = ("open", "in_review")
 ASSESSMENT_CATEGORIES = frozenset({"criminal_record", "professional_conduct"})
 ADVERSE_LEVELS = frozenset({"yellow", "red"})
 

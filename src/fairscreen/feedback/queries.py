@@ -13,7 +13,7 @@ from fairscreen.cases.actions import case_ref, load_case
 from fairscreen.cases.models import Case
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.feedback.models import FeedbackDecision, FeedbackItem, FeedbackNotice
-from fairscreen.feedback.policy import ADVERSE_LEVELS, load_reasons
+from fairscreen.feedback.policy import ADVERSE_LEVELS, FEEDBACK_STATUSES, OPEN, load_reasons
 from fairscreen.identity.models import User
 from fairscreen.identity.policy import Actor, may_see_personal_data, require_staff
 from fairscreen.shared.clock import as_utc
@@ -21,8 +21,6 @@ from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
 from fairscreen.verification.models import Finding
 from fairscreen.verification.queries import Opener
 
-OPEN = ("open", "in_review")
-STATUSES = ("open", "in_review", "resolved")
 ANSWER_FIELDS = {
     "dispute": "dispute.note",
     "complaint": "complaint.answer",
@@ -112,8 +110,10 @@ def staff_items(
 ) -> list[dict[str, Any]]:
     """Return the items the actor's organisation owns, overdue first, then by due date."""
     require_staff(actor, "admin", "employer", "investigator")
-    if status is not None and status not in STATUSES:
-        raise ValidationFailed(f"status must be one of {', '.join(STATUSES)}.", field="status")
+    if status is not None and status not in FEEDBACK_STATUSES:
+        raise ValidationFailed(
+            f"status must be one of {', '.join(FEEDBACK_STATUSES)}.", field="status"
+        )
     with uow as tx:
         query = select(FeedbackItem).where(
             FeedbackItem.kind == kind, FeedbackItem.owner_org_id == actor.org_id
@@ -124,7 +124,7 @@ def staff_items(
         names = _owner_names(tx.session, items)
         now = tx.clock.now()
         views = [item_view(i, names.get(i.owner_id), now) for i in items]
-        views.sort(key=lambda v: (not v["overdue"], v["status"] == "resolved", v["due_at"]))
+        views.sort(key=lambda v: (not v["overdue"], v["status"] not in OPEN, v["due_at"]))
         return views
 
 

@@ -17,13 +17,13 @@ from fairscreen.feedback.notices import (
     staff_addresses,
     user_address,
 )
+from fairscreen.feedback.policy import OPEN
 from fairscreen.identity.policy import SYSTEM
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.mail.render import compose
 from fairscreen.shared.clock import as_utc
 
-OPEN = ("open", "in_review")
 REMIND_BUSINESS_DAYS = 2
 
 

@@ -151,8 +151,12 @@ def access_org_as_regulator(actor: Actor, org: OrgRef | None) -> OrgRef:
     return org
 
 
-def access_org_compliance(actor: Actor, org: OrgRef | None) -> OrgRef:
-    """Allow an organisation's own admin, or its regulator, to read its compliance figures."""
+def access_org_as_admin_or_regulator(actor: Actor, org: OrgRef | None) -> OrgRef:
+    """Allow an organisation's own admin, or the regulator over it.
+
+    The one rule for an organisation's compliance figures, its record of processing
+    activities and impact assessments, its bias audit and its breaches.
+    """
     if actor.kind == "staff" and actor.role == "regulator":
         return access_org_as_regulator(actor, org)
     require_staff(actor, "admin")

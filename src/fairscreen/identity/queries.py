@@ -6,13 +6,33 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.actions import API_KEY_PREFIX
 from fairscreen.identity.models import ApiKey, Org, User
-from fairscreen.identity.policy import ROLES_BY_ORG_KIND, Actor, require_staff
+from fairscreen.identity.policy import (
+    ROLES_BY_ORG_KIND,
+    Actor,
+    OrgRef,
+    access_org_as_admin_or_regulator,
+    require_staff,
+)
 from fairscreen.shared.clock import as_utc
 from fairscreen.shared.errors import NotFound
+
+
+def org_ref(org: Org) -> OrgRef:
+    """Return what access checks need of an organisation."""
+    return OrgRef(org.id, org.kind, org.regulator_id)
+
+
+def load_org_as_admin_or_regulator(session: Session, actor: Actor, org_id: str) -> Org:
+    """Load an organisation for its own admin or its regulator, or raise."""
+    org = session.get(Org, org_id)
+    access_org_as_admin_or_regulator(actor, org_ref(org) if org is not None else None)
+    assert org is not None
+    return org
 
 
 def _iso(value: datetime | None) -> str | None:

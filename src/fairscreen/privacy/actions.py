@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 from fairscreen.cases.models import Case
 from fairscreen.consent.language import candidate_lang
 from fairscreen.db.uow import Tx, UnitOfWork
-from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor, require_staff
+from fairscreen.identity.queries import load_org_as_admin_or_regulator
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import EventValue, append_event, iso
 from fairscreen.mail.queue import queue_mail
 from fairscreen.mail.render import compose, render
 from fairscreen.privacy.models import Breach, ImpactAssessment
-from fairscreen.privacy.records import access_org_records, processing_record
+from fairscreen.privacy.records import processing_record
 from fairscreen.shared.catalogues import LANGS
 from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
 from fairscreen.shared.ids import new_id
@@ -94,12 +94,7 @@ def _load(tx: Tx, actor: Actor, breach_id: str) -> Breach:
     breach = tx.session.get(Breach, breach_id)
     if breach is None:
         raise NotFound()
-    if actor.role == "regulator":
-        org = tx.session.get(Org, breach.org_id)
-        if org is None or org.regulator_id != actor.org_id:
-            raise NotFound()
-    elif actor.role != "admin" or actor.org_id != breach.org_id:
-        raise NotFound()
+    load_org_as_admin_or_regulator(tx.session, actor, breach.org_id)
     return breach
 
 
@@ -176,7 +171,7 @@ def do_create_assessment(uow: UnitOfWork, *, actor: Actor, org_id: str) -> dict[
     """Store a new version of the impact assessment, pre-filled from the processing record."""
     record = processing_record(uow.reader(), actor=actor, org_id=org_id)
     with uow as tx:
-        org = access_org_records(actor, tx.session.get(Org, org_id))
+        org = load_org_as_admin_or_regulator(tx.session, actor, org_id)
         if actor.role != "admin":
             # The regulator may read the organisation's assessments, not write them.
             raise Forbidden("Only the organisation's admin writes its impact assessment.")

@@ -9,29 +9,17 @@ from sqlalchemy import distinct, func, select
 from fairscreen.cases.models import Case
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.models import Org
-from fairscreen.identity.policy import Actor, require_staff
+from fairscreen.identity.policy import Actor
+from fairscreen.identity.queries import load_org_as_admin_or_regulator
 from fairscreen.scope.models import Position
 from fairscreen.scope.policy import load_pack
-from fairscreen.shared.errors import NotFound
-
-
-def access_org_records(actor: Actor, org: Org | None) -> Org:
-    """Allow the organisation's own admin and the regulator over it."""
-    require_staff(actor, "admin", "regulator")
-    if org is None:
-        raise NotFound()
-    if actor.role == "admin" and actor.org_id == org.id:
-        return org
-    if actor.role == "regulator" and org.regulator_id == actor.org_id:
-        return org
-    raise NotFound()
 
 
 def processing_record(uow: UnitOfWork, *, actor: Actor, org_id: str) -> dict[str, Any]:
     """Generate the record of processing activities of an organisation."""
     with uow as tx:
         session = tx.session
-        org = access_org_records(actor, session.get(Org, org_id))
+        org = load_org_as_admin_or_regulator(session, actor, org_id)
         pack = load_pack(org.pack)
         positions = list(session.scalars(select(Position).where(Position.org_id == org.id)))
         requested = set()

@@ -32,10 +32,10 @@ import rfc8785
 import yaml
 
 from fairscreen.shared.errors import ValidationFailed
+from fairscreen.shared.languages import RULE_DATA_LANGUAGES, text_in
+from fairscreen.verification.policy import SEVERITIES
 
-LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 RULES_FILE = "rating-v1.yaml"
-SEVERITIES = ("minor", "material", "falsified", "conviction")
 # Enforced by the engine even if a rules file forgets it (DESIGN: Rating).
 NEVER_ADVERSE = frozenset({"litigation"})
 _CONDITION_KEYS = ("adverse", "job_related", "severity_in", "category_in", "category_not_in")
@@ -230,7 +230,7 @@ class RatingRules:
             return dict(rule.explanation)
         out: dict[str, str] = {}
         c = rule.when
-        for lang in LANGUAGES:
+        for lang in RULE_DATA_LANGUAGES:
             w = self.document["wording"][lang]
             parts = []
             if c.adverse is not None:
@@ -298,7 +298,7 @@ def _explain(rules: RatingRules, rule: Rule, category: str, ids: Sequence[str]) 
 
 def _name(document: Mapping[str, Any], table: str, code: str, lang: str) -> str:
     names = document[table].get(code)
-    return str(names[lang]) if names else code
+    return str(text_in(names, lang)) if names else code
 
 
 def _lookback(rules: Mapping[str, int], pack: Mapping[str, int] | None) -> dict[str, int]:
@@ -367,7 +367,10 @@ def _validate_wording(wording: Any) -> None:
         "or",
         "end",
     }
-    _require(isinstance(wording, Mapping) and set(wording) == set(LANGUAGES), "wording languages")
+    _require(
+        isinstance(wording, Mapping) and set(wording) == set(RULE_DATA_LANGUAGES),
+        "wording languages",
+    )
     for lang, phrases in wording.items():
         _require(isinstance(phrases, Mapping) and set(phrases) == keys, f"wording.{lang} keys")
         _require(all(isinstance(p, str) for p in phrases.values()), f"wording.{lang}: strings")
@@ -392,8 +395,8 @@ def _codes(value: Any, where: str) -> frozenset[str]:
 
 def _texts(value: Any, where: str) -> dict[str, str]:
     _require(
-        isinstance(value, Mapping) and set(value) == set(LANGUAGES),
-        f"{where} must give exactly {list(LANGUAGES)}",
+        isinstance(value, Mapping) and set(value) == set(RULE_DATA_LANGUAGES),
+        f"{where} must give exactly {list(RULE_DATA_LANGUAGES)}",
     )
     _require(all(isinstance(t, str) and t.strip() for t in value.values()), f"{where}: empty text")
     return dict(value)

@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from fairscreen.cases.actions import case_ref, load_case
 from fairscreen.cases.models import Case
+from fairscreen.cases.policy import REPORTED
+from fairscreen.consent.policy import rights_by_language
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor, may_see_personal_data, require_staff
 from fairscreen.rating.models import RatingReport
@@ -21,33 +23,6 @@ from fairscreen.verification.queries import (
     source_view,
     sources_by_finding,
 )
-
-# Case states in which a released report is still there to be read.
-REPORT_VISIBLE = frozenset({"report_released", "decided", "archived"})
-
-RIGHTS: dict[str, list[str]] = {
-    "zh-Hans": [
-        "您有权查阅本报告及其依据的全部核实信息。",
-        "如认为某项信息有误，您可以提出异议；异议处理期间，雇主不得作出决定。",
-        "您可以就任何不利信息提交说明，说明将与该信息一同显示。",
-        "在雇主作出不利决定前，您享有法定的等待期。",
-        "您可以撤回授权或申请删除您的个人信息，也可以向监管机构投诉。",
-    ],
-    "zh-Hant": [
-        "您有權查閱本報告及其依據的全部核實資訊。",
-        "如認為某項資訊有誤，您可以提出異議；異議處理期間，僱主不得作出決定。",
-        "您可以就任何不利資訊提交說明，說明將與該資訊一同顯示。",
-        "在僱主作出不利決定前，您享有法定的等待期。",
-        "您可以撤回授權或申請刪除您的個人資訊，也可以向監管機構投訴。",
-    ],
-    "en": [
-        "You may read this report and every verified fact it rests on.",
-        "If a fact is wrong you may dispute it; no decision is made while a dispute is open.",
-        "You may give your account of any adverse fact; it is shown with that fact.",
-        "Before any adverse decision you have a waiting period set by law.",
-        "You may withdraw consent, ask for your data to be erased, or complain to the regulator.",
-    ],
-}
 
 
 def latest_report(tx: Tx, case_id: str) -> RatingReport | None:
@@ -133,9 +108,9 @@ def candidate_report(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
     with uow as tx:
         case = load_case(tx.session, actor, actor.case_id)
         row = latest_report(tx, case.id)
-        if row is None or case.status not in REPORT_VISIBLE:
+        if row is None or case.status not in REPORTED:
             raise InvalidState("No report has been released for this check yet.")
-        return {**report_view(tx, actor, case, row), "rights": RIGHTS}
+        return {**report_view(tx, actor, case, row), "rights": rights_by_language()}
 
 
 def case_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from fairscreen.shared.errors import ForbiddenCategory, OutOfScope, ValidationFailed
+from fairscreen.shared.languages import RULE_DATA_LANGUAGES
 
-LANGS = ("zh-Hans", "zh-Hant", "en")
 METHODS = ("official_registry", "issuing_institution", "employer_record", "document", "reference")
 
 
@@ -130,9 +130,9 @@ def _read_yaml(*parts: str) -> Any:
 
 
 def _names(raw: Any, where: str) -> dict[str, str]:
-    if not isinstance(raw, dict) or any(not raw.get(lang) for lang in LANGS):
-        raise RulesError(f"{where}: names in {', '.join(LANGS)} are required")
-    return {lang: str(raw[lang]) for lang in LANGS}
+    if not isinstance(raw, dict) or any(not raw.get(lang) for lang in RULE_DATA_LANGUAGES):
+        raise RulesError(f"{where}: names in {', '.join(RULE_DATA_LANGUAGES)} are required")
+    return {lang: str(raw[lang]) for lang in RULE_DATA_LANGUAGES}
 
 
 @cache

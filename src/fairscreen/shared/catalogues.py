@@ -21,11 +21,15 @@ from typing import Any
 from babel.dates import format_date, format_datetime, get_timezone
 from babel.messages.pofile import read_po
 
-LANGS = ("zh-Hans", "zh-Hant", "en")
-DEFAULT_LANG = "zh-Hans"
-# Babel's locale names for the languages, and the folder of each catalogue.
-BABEL_LOCALE = {"zh-Hans": "zh_Hans_CN", "zh-Hant": "zh_Hant_TW", "en": "en_GB"}
-CATALOG_DIR = {"zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant", "en": "en"}
+from fairscreen.shared.languages import BABEL_LOCALE as BABEL_LOCALE
+from fairscreen.shared.languages import CATALOG_DIR as CATALOG_DIR
+from fairscreen.shared.languages import DEFAULT_LANGUAGE, LANGUAGES
+
+# The names the mail and the pages use for the one list (shared/languages.py).
+LANGS = LANGUAGES
+DEFAULT_LANG = DEFAULT_LANGUAGE
+
+
 # Candidates read times in the pack's time zone (the cn pack: Beijing time).
 DISPLAY_TZ = "Asia/Shanghai"
 

@@ -39,9 +39,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fairscreen.shared.errors import ValidationFailed
+from fairscreen.shared.languages import RULE_DATA_LANGUAGES
 
 SCHEMA = "fairscreen.workdays/1"
-LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 _TOP_KEYS = {"schema", "code", "name", "timezone", "weekend", "source", "holiday_names", "years"}
 _YEAR_KEYS = {"holidays", "workdays", "source"}
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
@@ -285,7 +285,7 @@ def _require(ok: bool, message: str) -> None:
 def _names(value: Any, where: str) -> dict[str, str]:
     _require(isinstance(value, Mapping) and bool(value), f"{where} must name it in a language")
     for lang, text in value.items():
-        _require(lang in LANGUAGES, f"{where}: unknown language {lang!r}")
+        _require(lang in RULE_DATA_LANGUAGES, f"{where}: unknown language {lang!r}")
         _require(isinstance(text, str) and bool(text.strip()), f"{where}: empty {lang} name")
     return dict(value)
 

@@ -11,9 +11,7 @@ from sqlalchemy import select
 
 from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
-from fairscreen.cases.policy import COLLECTING
-from fairscreen.consent.policy import check_collection
-from fairscreen.consent.queries import granted_categories
+from fairscreen.consent.queries import check_collecting
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.policy import Actor, access_case_as_investigator
 from fairscreen.ledger.event_types import EventType
@@ -25,7 +23,6 @@ from fairscreen.shared.errors import (
     ForbiddenCategory,
     ForbiddenContent,
     IdentityNotMatched,
-    InvalidState,
     NotFound,
     OutOfScope,
     ValidationFailed,
@@ -33,6 +30,7 @@ from fairscreen.shared.errors import (
 from fairscreen.shared.ids import new_id
 from fairscreen.verification.models import Finding, Source
 from fairscreen.verification.policy import (
+    SEVERITIES,
     SourceView,
     Status,
     load_rules,
@@ -40,7 +38,6 @@ from fairscreen.verification.policy import (
     status_of,
 )
 
-SEVERITIES = ("minor", "material", "falsified", "conviction")
 STATUS_EVENTS = {
     Status.VERIFIED: EventType.FINDING_VERIFIED,
     Status.INCONCLUSIVE: EventType.FINDING_INCONCLUSIVE,
@@ -78,20 +75,6 @@ def _case_for_investigator(tx: Tx, actor: Actor, case_id: str) -> Case:
     access_case_as_investigator(actor, case_ref(case) if case else None)
     assert case is not None
     return case
-
-
-def _check_collecting(tx: Tx, case: Case, category: str) -> None:
-    granted = granted_categories(tx.session, case.id)
-    check_collection(
-        status=case.status,
-        stopped=case.collection_stopped_at is not None,
-        granted=granted,
-        category=category,
-    )
-    if category not in case.categories:
-        raise OutOfScope(f"The case did not request '{category}'.", category=category)
-    if case.status not in COLLECTING:
-        raise InvalidState("Findings are recorded only while the check is under way.")
 
 
 def check_finding(pack: Pack, *, category: str, severity: str | None, adverse: bool) -> str:
@@ -146,7 +129,7 @@ def do_record_finding(
         tx.concerning(case.employer_org_id, case.id)
         pack = load_pack(case.pack)
         chosen = check_finding(pack, category=category, severity=severity, adverse=adverse)
-        _check_collecting(tx, case, category)
+        check_collecting(tx.session, case, category)
         check_litigation_role(pack, category, subject_role)
         if not claim.strip():
             raise ValidationFailed("Describe the finding.", field="claim")
@@ -230,7 +213,7 @@ def do_add_source(
             raise NotFound()
         case = _case_for_investigator(tx, actor, finding.case_id)
         tx.concerning(case.employer_org_id, case.id)
-        _check_collecting(tx, case, finding.category)
+        check_collecting(tx.session, case, finding.category)
         check_source_kind(load_pack(case.pack), finding.category, kind)
         if not origin.strip():
             raise ValidationFailed("Name the source's origin.", field="origin")

@@ -31,15 +31,19 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal, get_args
 
 import opencc
 import yaml
 
 from fairscreen.scope.policy import METHODS, load_taxonomy
 from fairscreen.shared.errors import ValidationFailed
+from fairscreen.shared.languages import RULE_DATA_LANGUAGES
 
-LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+# How serious a finding is, mildest first: the rating rules and every form use these.
+Severity = Literal["minor", "material", "falsified", "conviction"]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+
 RULES_FILE = "verification-v2.yaml"
 # Kinds that carry a person's word: the engine refuses rules letting them verify alone.
 TESTIMONY_KINDS = frozenset({"reference", "self_declared"})
@@ -319,8 +323,8 @@ def _require(ok: bool, message: str) -> None:
 
 def _texts(value: Any, where: str) -> dict[str, str]:
     _require(
-        isinstance(value, Mapping) and set(value) == set(LANGUAGES),
-        f"{where} must give exactly {list(LANGUAGES)}",
+        isinstance(value, Mapping) and set(value) == set(RULE_DATA_LANGUAGES),
+        f"{where} must give exactly {list(RULE_DATA_LANGUAGES)}",
     )
     _require(all(isinstance(t, str) and t.strip() for t in value.values()), f"{where}: empty")
     return dict(value)

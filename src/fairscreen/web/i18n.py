@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from fairscreen.shared.catalogues import LANGS
+from fairscreen.shared.languages import ACCEPT_PREFIXES, DEFAULT_LANGUAGE, HTML_LANG, LANGUAGES
 
 __all__ = ["HTML_LANG", "LANGS", "pick_lang"]
 
-HTML_LANG = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "en": "en"}
+LANGS = LANGUAGES
 
 
 def pick_lang(request: Request) -> str:
     """Return the language for this request."""
     chosen = request.query_params.get("lang") or request.cookies.get("lang")
-    if chosen in LANGS:
+    if chosen in LANGUAGES:
         return chosen
     header = request.headers.get("accept-language", "")
     ranked: list[tuple[float, str]] = []
@@ -28,10 +28,7 @@ def pick_lang(request: Request) -> str:
                 q = 0.0
         ranked.append((q, tag.strip().lower()))
     for _q, tag in sorted(ranked, key=lambda r: -r[0]):
-        if tag.startswith(("zh-hant", "zh-tw", "zh-hk", "zh-mo")):
-            return "zh-Hant"
-        if tag.startswith("zh"):
-            return "zh-Hans"
-        if tag.startswith("en"):
-            return "en"
-    return "zh-Hans"
+        for prefix, lang in ACCEPT_PREFIXES:
+            if tag.startswith(prefix):
+                return lang
+    return DEFAULT_LANGUAGE

@@ -13,8 +13,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from fairscreen.shared.errors import Forbidden
+from fairscreen.shared.languages import HTML_LANG, data_language
 from fairscreen.web import labels
-from fairscreen.web.i18n import HTML_LANG, pick_lang
+from fairscreen.web.i18n import pick_lang
 from fairscreen.web.l10n import format_when, translator
 
 CSRF_COOKIE = "fs_csrf"
@@ -63,6 +64,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         .get_template(template)
         .render(
             lang=lang,
+            data_lang=data_language(lang),
             html_lang=HTML_LANG[lang],
             _=translator(lang),
             when=lambda value, with_time=True: format_when(value, lang, with_time=with_time),

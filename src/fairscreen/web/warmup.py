@@ -23,9 +23,9 @@ from fairscreen.rating.policy import load_rules as load_rating_rules
 from fairscreen.scope.guard import screen_text
 from fairscreen.scope.lexicon import load_lexicon
 from fairscreen.scope.policy import load_pack, load_taxonomy
+from fairscreen.shared.languages import LANGUAGES
 from fairscreen.shared.workdays import load_calendar
 from fairscreen.verification.policy import load_rules as load_verification_rules
-from fairscreen.web.i18n import LANGS
 from fairscreen.web.l10n import catalog
 from fairscreen.web.rendering import environment
 
@@ -53,7 +53,7 @@ def _loaders(passwords: Passwords) -> list[tuple[str, Callable[[], Any]]]:
         ("password check", passwords.warm),
         ("page templates", environment),
     ]
-    steps += [(f"messages {lang}", partial(catalog, lang)) for lang in LANGS]
+    steps += [(f"messages {lang}", partial(catalog, lang)) for lang in LANGUAGES]
     return steps
 
 

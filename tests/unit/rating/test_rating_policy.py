@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fairscreen.rating.policy import (
-    LANGUAGES,
     SEVERITIES,
     Condition,
     Level,
@@ -28,6 +27,7 @@ from fairscreen.rating.policy import (
     load_rules,
     rate,
 )
+from fairscreen.shared.languages import RULE_DATA_LANGUAGES
 
 RULES = load_rules()
 CN_PACK_LOOKBACK = {"default": 2555, "criminal_record": 3650}
@@ -297,7 +297,7 @@ def test_rules_holding_values_that_are_not_plain_json_are_refused() -> None:
 
 
 def test_the_engine_keeps_litigation_and_unrelated_facts_green_despite_a_rule() -> None:
-    reckless = Rule("red.anything", Level.RED, Condition(), dict.fromkeys(LANGUAGES, "x"))
+    reckless = Rule("red.anything", Level.RED, Condition(), dict.fromkeys(RULE_DATA_LANGUAGES, "x"))
     rules = dataclasses.replace(RULES, rules=(reckless, *RULES.rules))
     inp = RatingInput((finding("litigation", severity="conviction"), finding(job_related=False)))
     assert rate(inp, rules).level is Level.GREEN
@@ -313,7 +313,7 @@ def test_the_published_rules_state_every_rule_and_condition_in_three_languages()
     assert ids[0] == "green.no-adverse-finding"
     assert set(ids[1:]) == {r.id for r in RULES.rules}
     for rule in published["rules"]:
-        assert set(rule["condition"]) == set(LANGUAGES)
+        assert set(rule["condition"]) == set(RULE_DATA_LANGUAGES)
         assert all(text.strip() for text in rule["condition"].values())
     red = next(r for r in published["rules"] if r["id"] == "red.falsified-credential")
     assert "Education or Professional qualifications" in red["condition"]["en"]

@@ -12,8 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fairscreen.shared.languages import RULE_DATA_LANGUAGES
 from fairscreen.verification.policy import (
-    LANGUAGES,
     Reason,
     SourceView,
     Status,
@@ -266,7 +266,7 @@ def test_different_origins_stay_different(a: str, b: str) -> None:
 
 def test_every_reason_is_explained_in_three_languages() -> None:
     assert set(RULES.reasons) == set(Reason)
-    assert all(set(texts) == set(LANGUAGES) for texts in RULES.reasons.values())
+    assert all(set(texts) == set(RULE_DATA_LANGUAGES) for texts in RULES.reasons.values())
 
 
 @pytest.mark.parametrize(

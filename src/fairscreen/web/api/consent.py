@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import Field
 
 from fairscreen.consent import actions as consent_actions
 from fairscreen.consent.receipt import consent_receipt
+from fairscreen.shared.languages import DEFAULT_LANGUAGE, Language
 from fairscreen.web.api.common import Body, errors
 from fairscreen.web.deps import AppDep, CandidateDep
 
 router = APIRouter(prefix="/candidate", tags=["candidate"])
 
 Code = Annotated[str, Field(min_length=1, max_length=64)]
-Lang = Literal["zh-Hans", "zh-Hant", "en"]
 
 
 class ConsentIn(Body):
@@ -23,13 +23,13 @@ class ConsentIn(Body):
     agree: bool
     categories: Annotated[list[Code], Field(max_length=50)]
     separate_consent: Annotated[list[Code], Field(max_length=50)] = []
-    lang: Lang | None = None
+    lang: Language | None = None
     # The candidate's own identifiers, used only to match records (as /candidate/identifiers).
     identifiers: dict[str, Any] | None = None
 
 
 class RefuseIn(Body):
-    lang: Lang | None = None
+    lang: Language | None = None
 
 
 def _evidence(request: Request) -> consent_actions.Evidence:
@@ -77,7 +77,7 @@ def withdraw_consent(app: AppDep, actor: CandidateDep) -> dict[str, Any]:
 def receipt(
     app: AppDep,
     actor: CandidateDep,
-    lang: Annotated[str, Query(pattern="^(zh-Hans|zh-Hant|en)$")] = "zh-Hans",
+    lang: Language = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
     """Your consent receipt (the fields of ISO/IEC TS 27560)."""
     return consent_receipt(app.reader(), actor=actor, lang=lang)

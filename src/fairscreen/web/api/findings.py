@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import Field
@@ -10,6 +10,7 @@ from pydantic import Field
 from fairscreen.rating import actions as rating_actions
 from fairscreen.rating import queries as rating_queries
 from fairscreen.verification import actions as verification_actions
+from fairscreen.verification.policy import Severity
 from fairscreen.web.api.common import Body, Day, errors
 from fairscreen.web.deps import AppDep, CandidateDep, StaffDep
 
@@ -23,7 +24,7 @@ class FindingIn(Body):
     claim: Annotated[str, Field(min_length=1, max_length=4000)]
     adverse: bool = False
     subject_role: Code | None = None
-    severity: Literal["minor", "material", "falsified", "conviction"] | None = None
+    severity: Severity | None = None
     job_related: bool = True
     fact_date: Day | None = None
 

@@ -29,6 +29,7 @@ from fairscreen.retention.queries import org_holds
 from fairscreen.scope.actions import do_create_position, list_positions
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import DomainError
+from fairscreen.shared.languages import text_in
 from fairscreen.web import labels
 from fairscreen.web.deps import AppDep
 from fairscreen.web.errors import status_for
@@ -273,7 +274,7 @@ def _positions_page(
 ) -> Response:
     lang = pick_lang(request)
     pack = load_pack()
-    names = {code: c.names[lang] for code, c in pack.taxonomy.categories.items()}
+    names = {code: text_in(c.names, lang) for code, c in pack.taxonomy.categories.items()}
     positions = list_positions(app.reader(), actor=actor)
     return render(
         request,

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from fairscreen.bootstrap import App
 from fairscreen.cases.actions import authenticate_candidate, load_case
+from fairscreen.cases.policy import CLOSED, REPORTED, can
 from fairscreen.consent.actions import (
     Evidence,
     do_refuse_consent,
@@ -25,7 +26,7 @@ from fairscreen.consent.queries import candidate_case, latest_consent
 from fairscreen.consent.receipt import consent_receipt
 from fairscreen.feedback.complaints import do_file_complaint, do_rate_satisfaction
 from fairscreen.feedback.desk import do_file_dispute
-from fairscreen.feedback.policy import load_reasons
+from fairscreen.feedback.policy import OPEN, load_reasons
 from fairscreen.feedback.queries import candidate_decision, candidate_items
 from fairscreen.feedback.reviews import do_request_review
 from fairscreen.identity.models import Org
@@ -36,6 +37,7 @@ from fairscreen.retention.actions import do_request_erasure
 from fairscreen.retention.models import ErasureRequest
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import DomainError, NotFound, Unauthenticated
+from fairscreen.shared.languages import LANGUAGES, text_in
 from fairscreen.statements.actions import AFTER_DECISION, do_add_account
 from fairscreen.statements.actions import MAX_LEN as ACCOUNT_MAX_LEN
 from fairscreen.verification.queries import case_findings
@@ -43,7 +45,7 @@ from fairscreen.web import labels
 from fairscreen.web.deps import CANDIDATE_COOKIE, AppDep, optional_actor, present_secret
 from fairscreen.web.errors import status_for
 from fairscreen.web.forms import ConsentForm, form_errors, refusal_message, require_csrf
-from fairscreen.web.i18n import LANGS, pick_lang
+from fairscreen.web.i18n import pick_lang
 from fairscreen.web.l10n import gettext
 from fairscreen.web.rendering import render as render_page
 
@@ -51,8 +53,6 @@ router = APIRouter(include_in_schema=False)
 
 PAGE = "/candidate"
 FINDING_STATUSES = ("verified", "unverified", "inconclusive")
-CLOSED = frozenset({"refused", "withdrawn", "destroyed"})
-REPORTED = frozenset({"report_released", "decided", "archived"})
 
 
 def _candidate(request: Request, app: App) -> Actor:
@@ -99,17 +99,23 @@ def _progress(app: App, actor: Actor, lang: str) -> dict[str, Any]:
         )
         return {
             "status": case.status,
+            "pack": case.pack,
+            # What the state allows, so that templates compare no status strings.
+            "may_withdraw": can(case.status, "withdraw_consent"),
+            "awaiting_decision": can(case.status, "decide"),
             "employer": employer.name if employer else "",
             "agency": agency.name if agency else None,
             "consented_at": record.at if record else None,
             "destroy_due_at": case.destroy_due_at,
             "declined": [
-                pack.taxonomy.categories[c].names[lang] for c in case.categories if c not in granted
+                text_in(pack.taxonomy.categories[c].names, lang)
+                for c in case.categories
+                if c not in granted
             ],
             "categories": [
                 {
                     "code": code,
-                    "name": pack.taxonomy.categories[code].names[lang],
+                    "name": text_in(pack.taxonomy.categories[code].names, lang),
                     "counts": {s: counts.get((code, s), 0) for s in FINDING_STATUSES},
                     "total": sum(counts.get((code, s), 0) for s in FINDING_STATUSES),
                 }
@@ -130,13 +136,13 @@ def _progress(app: App, actor: Actor, lang: str) -> dict[str, Any]:
 def _consent_view(app: App, actor: Actor, lang: str) -> dict[str, Any]:
     """Return the case to sign with each category's name, purpose and methods in words."""
     case = candidate_case(app.reader(), actor=actor, lang=lang)
-    pack = load_pack()
+    pack = load_pack(case["pack"])
     taxonomy = pack.taxonomy
     for item in case["categories"]:
         cat = taxonomy.categories[item["code"]]
-        item["name"] = cat.names[lang]
-        item["why"] = cat.why.get(lang, "")
-        item["method_names"] = [taxonomy.method_names[m][lang] for m in item["methods"]]
+        item["name"] = text_in(cat.names, lang)
+        item["why"] = text_in(cat.why, lang) if cat.why else ""
+        item["method_names"] = [text_in(taxonomy.method_names[m], lang) for m in item["methods"]]
     return case
 
 
@@ -173,9 +179,11 @@ def _report_page(
 ) -> Response:
     lang = pick_lang(request)
     report = candidate_report(app.reader(), actor=actor)
-    names = {lv["code"]: lv["names"][lang] for lv in load_rules().published()["levels"]}
-    pack = load_pack()
-    category_names = {c: pack.taxonomy.categories[c].names[lang] for c in pack.taxonomy.categories}
+    names = {lv["code"]: text_in(lv["names"], lang) for lv in load_rules().published()["levels"]}
+    pack = load_pack(progress["pack"])
+    category_names = {
+        c: text_in(pack.taxonomy.categories[c].names, lang) for c in pack.taxonomy.categories
+    }
     done = request.query_params.get("done") or ""
     notice = FEEDBACK_NOTICES.get(done)
     review_notice = REVIEW_NOTICES.get(done)
@@ -205,7 +213,9 @@ def candidate_entry(token: str, request: Request, app: AppDep) -> Response:
     present_secret(request, app, authenticate_candidate, token)
     lang = request.query_params.get("lang")
     # The link may name a language; keep it so the next page sets the cookie.
-    response = RedirectResponse(f"{PAGE}?lang={lang}" if lang in LANGS else PAGE, status_code=303)
+    response = RedirectResponse(
+        f"{PAGE}?lang={lang}" if lang in LANGUAGES else PAGE, status_code=303
+    )
     response.set_cookie(
         CANDIDATE_COOKIE,
         token,
@@ -390,7 +400,7 @@ def _feedback_view(
         "facts": facts,
         "disputes": disputes,
         "complaints": complaints,
-        "open_dispute": any(d["status"] != "resolved" for d in disputes),
+        "open_dispute": any(d["status"] in OPEN for d in disputes),
     }
 
 
@@ -578,7 +588,7 @@ def _review_view(app: App, actor: Actor, lang: str) -> dict[str, Any]:
     return {
         "decision": decision,
         "reviews": candidate_items(app.reader(), actor=actor, kind="review"),
-        "reason_names": {r.code: r.names[lang] for r in load_reasons().reasons.values()},
+        "reason_names": {r.code: text_in(r.names, lang) for r in load_reasons().reasons.values()},
         "account_kinds": ACCOUNT_KINDS,
         "review_outcome_names": REVIEW_OUTCOME_NAMES,
         "account_max": ACCOUNT_MAX_LEN - ACCOUNT_PREFIX_ROOM,
@@ -611,7 +621,7 @@ def _account_error(exc: DomainError, lang: str, statement: str) -> tuple[str, di
         topic = exc.details.get("topic")
         category = load_pack().taxonomy.get(topic) if isinstance(topic, str) else None
         if category is not None:
-            text = gettext(ACCOUNT_TOPIC, lang, topic=category.names[lang])
+            text = gettext(ACCOUNT_TOPIC, lang, topic=text_in(category.names, lang))
         else:
             text = refusal_message(exc.code, lang)
         return "statement", {"message": text, "code": exc.code}

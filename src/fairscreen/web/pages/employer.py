@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from fairscreen.bootstrap import App
 from fairscreen.cases.actions import do_open_case
-from fairscreen.cases.policy import may_decide
 from fairscreen.cases.queries import case_view, screening_agencies
 from fairscreen.consent.document import load_template
 from fairscreen.feedback.actions import do_record_assessment, do_record_decision
+from fairscreen.feedback.policy import OPEN
 from fairscreen.feedback.queries import case_notices, decision_reasons
 from fairscreen.identity.policy import Actor
 from fairscreen.rating.queries import list_reports
@@ -25,6 +25,7 @@ from fairscreen.scope.actions import do_create_position, get_position, list_posi
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.clock import as_utc
 from fairscreen.shared.errors import DomainError, ValidationFailed
+from fairscreen.shared.languages import text_in
 from fairscreen.web.deps import AppDep
 from fairscreen.web.forms import refusal_message, require_csrf
 from fairscreen.web.i18n import pick_lang
@@ -87,7 +88,7 @@ def _new_case_page(
     categories = [
         {
             "code": code,
-            "name": cat.names[lang],
+            "name": text_in(cat.names, lang),
             "sensitive": cat.sensitive,
             "forbidden": cat.forbidden,
             "allowed": chosen is not None and code in chosen.allowed_categories,
@@ -227,7 +228,7 @@ def case_page(
     waiting_over = waiting_ends_at is not None and as_utc(
         datetime.fromisoformat(waiting_ends_at)
     ) <= as_utc(now)
-    open_disputes = [d for d in view.get("disputes", []) if d["status"] != "resolved"]
+    open_disputes = [d for d in view.get("disputes", []) if d["status"] in OPEN]
     report = view.get("report")
     return render(
         request,
@@ -240,7 +241,7 @@ def case_page(
         notices=case_notices(app.reader(), actor=actor, case_id=case_id),
         allowed=_allowed_categories(app, actor, (view.get("position") or {}).get("id")),
         reasons=decision_reasons()["reasons"],
-        may_decide=may_decide(view["status"])
+        may_decide=view["may_decide"]
         and actor.role in ("employer", "admin")
         and actor.org_id == view["employer_id"],
         waiting_ends_at=waiting_ends_at,

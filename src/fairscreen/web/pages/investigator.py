@@ -18,22 +18,23 @@ from fairscreen.bootstrap import App
 from fairscreen.cases.queries import case_view, find_cases
 from fairscreen.feedback.complaints import do_answer_complaint
 from fairscreen.feedback.desk import do_resolve_dispute, do_start_dispute
+from fairscreen.feedback.policy import OPEN
 from fairscreen.feedback.queries import desk_item, staff_items
 from fairscreen.feedback.reviews import STAFF_ROLES as REVIEW_ROLES
 from fairscreen.feedback.reviews import do_answer_review
 from fairscreen.identity.policy import Actor
 from fairscreen.rating.actions import do_release_report
 from fairscreen.rating.queries import list_reports
-from fairscreen.scope.policy import load_pack
+from fairscreen.scope.policy import Pack, load_pack
 from fairscreen.shared.errors import DomainError, NotFound
+from fairscreen.shared.languages import text_in
 from fairscreen.verification.actions import (
-    SEVERITIES,
     check_source_kind,
     check_text,
     do_add_source,
     do_record_finding,
 )
-from fairscreen.verification.policy import Reason
+from fairscreen.verification.policy import SEVERITIES, Reason
 from fairscreen.verification.policy import load_rules as verification_rules
 from fairscreen.web import labels
 from fairscreen.web.deps import AppDep
@@ -108,7 +109,7 @@ def guard_message(topic: str | None, lang: str) -> str:
     return gettext(
         "This text touches %(topic)s, which may never be recorded. Leave it out.",
         lang,
-        topic=category.names[lang],
+        topic=text_in(category.names, lang),
     )
 
 
@@ -134,9 +135,7 @@ def work_queue(request: Request, app: AppDep) -> Response:
         app.reader(), actor=actor, status="report_released", limit=QUEUE_LIMIT, oldest_first=True
     )
     disputes = [
-        d
-        for d in staff_items(app.reader(), actor=actor, kind="dispute")
-        if d["status"] != "resolved"
+        d for d in staff_items(app.reader(), actor=actor, kind="dispute") if d["status"] in OPEN
     ]
     return render(
         request,
@@ -148,9 +147,8 @@ def work_queue(request: Request, app: AppDep) -> Response:
     )
 
 
-def _source_kinds(category: str, lang: str) -> list[dict[str, str]]:
-    """Return the source kinds the scope allows for a category (the domain's own check)."""
-    pack = load_pack()
+def _source_kinds(pack: Pack, category: str, lang: str) -> list[dict[str, str]]:
+    """Return the source kinds the case's pack allows for a category (the domain's check)."""
     kinds = []
     for code, kind in verification_rules().kinds.items():
         try:
@@ -160,7 +158,7 @@ def _source_kinds(category: str, lang: str) -> list[dict[str, str]]:
         kinds.append(
             {
                 "code": code,
-                "name": kind.names.get(lang, code),
+                "name": text_in(kind.names, lang),
                 "record": "yes" if kind.requires_subject else "",
             }
         )
@@ -182,8 +180,9 @@ def work_page(
     """Render the finding entry page of a case."""
     lang = pick_lang(request)
     view = case_view(app.reader(), actor=actor, case_id=case_id)
+    pack = load_pack(view["pack"])
     rules = verification_rules()
-    reasons = {r.value: rules.reasons[r].get(lang, "") for r in Reason}
+    reasons = {r.value: text_in(rules.reasons[r], lang) for r in Reason}
     granted = (view.get("consent") or {}).get("granted") or []
     categories = [c for c in view["categories"] if c in granted]
     return render(
@@ -193,8 +192,8 @@ def work_page(
         actor=actor,
         case=view,
         granted=categories,
-        kinds={c: _source_kinds(c, lang) for c in view["categories"]},
-        kind_names={code: k.names.get(lang, code) for code, k in rules.kinds.items()},
+        kinds={c: _source_kinds(pack, c, lang) for c in view["categories"]},
+        kind_names={code: text_in(k.names, lang) for code, k in rules.kinds.items()},
         verification_reasons=reasons,
         severities=SEVERITIES,
         subject_roles=tuple(ROLE_LABELS),

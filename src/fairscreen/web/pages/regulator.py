@@ -13,6 +13,7 @@ from fairscreen.compliance import ledger_view, queries
 from fairscreen.compliance.policy import parse_period
 from fairscreen.ledger.verify import verify_inclusion
 from fairscreen.rating.policy import load_rules
+from fairscreen.shared.languages import text_in
 from fairscreen.web import labels
 from fairscreen.web.deps import AppDep, optional_actor
 from fairscreen.web.i18n import pick_lang
@@ -132,7 +133,7 @@ def regulator_org(org_id: str, request: Request, app: AppDep) -> Response:
     # The bars are labelled in the page's language: states and the rating rules' own names.
     lang = pick_lang(request)
     _ = translator(lang)
-    levels = {lv["code"]: lv["names"][lang] for lv in load_rules().published()["levels"]}
+    levels = {lv["code"]: text_in(lv["names"], lang) for lv in load_rules().published()["levels"]}
     by_state, by_rating = figures["cases"]["by_state"], figures["reports"]["by_rating"]
     return render(
         request,

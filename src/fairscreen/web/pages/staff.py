@@ -20,6 +20,7 @@ from fairscreen.identity.policy import Actor
 from fairscreen.rating.policy import load_rules
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import DomainError
+from fairscreen.shared.languages import text_in
 from fairscreen.web import labels
 from fairscreen.web.deps import AppDep, optional_actor
 from fairscreen.web.errors import STATUS_BY_CODE
@@ -75,11 +76,11 @@ def back(url: str) -> Response:
 def names(lang: str) -> dict[str, Any]:
     """Return the display names a staff page needs, in the page language."""
     taxonomy = load_pack().taxonomy
-    levels = {lv["code"]: lv["names"][lang] for lv in load_rules().published()["levels"]}
+    levels = {lv["code"]: text_in(lv["names"], lang) for lv in load_rules().published()["levels"]}
     return {
-        "category_names": {c: cat.names[lang] for c, cat in taxonomy.categories.items()},
+        "category_names": {c: text_in(cat.names, lang) for c, cat in taxonomy.categories.items()},
         "level_names": levels,
-        "reason_names": {r.code: r.names[lang] for r in load_reasons().reasons.values()},
+        "reason_names": {r.code: text_in(r.names, lang) for r in load_reasons().reasons.values()},
         "status_labels": STATUS_LABELS,
         "outcome_labels": OUTCOME_LABELS,
         "item_status_labels": ITEM_STATUS_LABELS,
