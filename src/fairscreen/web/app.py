@@ -30,6 +30,7 @@ from fairscreen.web.api import statements as statements_api
 from fairscreen.web.api import webhooks as webhooks_api
 from fairscreen.web.middleware import (
     AccessLogMiddleware,
+    BodyDeadlineMiddleware,
     BodyLimitMiddleware,
     SecurityHeadersMiddleware,
     StaleCookieMiddleware,
@@ -141,6 +142,7 @@ def create_app(app: App | None = None) -> FastAPI:
     )
     errors.install(web)
     web.add_middleware(BodyLimitMiddleware, overrides={"/evidence": 10 * 1024 * 1024 + 64 * 1024})
+    web.add_middleware(BodyDeadlineMiddleware, seconds=settings.request_body_timeout)
     web.add_middleware(StaleCookieMiddleware, secure=settings.secure_cookies)
     web.add_middleware(SecurityHeadersMiddleware, hsts=settings.base_url.startswith("https://"))
     web.add_middleware(AccessLogMiddleware)
