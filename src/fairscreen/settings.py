@@ -75,6 +75,21 @@ class Settings(BaseSettings):
         "address and per presented token or key id; past it, further failures answer 429. "
         "A valid secret is always accepted; a stale cookie is cleared, not counted.",
     )
+    request_header_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="Seconds `serve` gives a client to send a request's headers (from the "
+        "connection, or from the end of the previous response); past it the connection is "
+        "closed, so a client dripping header bytes cannot hold it open.",
+    )
+    request_body_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="Seconds a client has to send a whole request body once its headers are "
+        "in; past it the answer is 408 `request_timeout` and the connection is closed.",
+    )
     scheduler: bool = Field(default=True, description="Run background jobs inside `serve`.")
     api_key_cache_seconds: float = Field(
         default=1.0,

@@ -160,7 +160,7 @@ def test_pages_are_chinese_by_default_and_unknown_pages_are_readable(client) -> 
     r = client.get("/", headers={"accept": "text/html", "accept-language": "en-GB,en;q=0.9"})
     assert "Signed authorisation" in r.text
     r = client.get("/no/such/page", headers={"accept": "text/html"})
-    assert r.status_code == 404 and "找不到" in r.text and "404 · not_found" in r.text
+    assert r.status_code == 404 and "找不到" in r.text and 'data-code="not_found"' in r.text
 
 
 def test_staff_sign_in_with_password_sets_a_session(client, world) -> None:

@@ -35,6 +35,8 @@ class ServerProcess:
             "FAIRSCREEN_DATA_DIR": str(data_dir),
             "FAIRSCREEN_DATABASE_URL": database_url,
             "FAIRSCREEN_BASE_URL": self.url,
+            # The sources under test (a worktree's), not whatever the venv was installed from.
+            **({"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}),
             **(env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None

@@ -60,6 +60,7 @@ def serve(
 
     from fairscreen.provision import initialise
     from fairscreen.web.app import create_app
+    from fairscreen.web.serving import uvicorn_options
 
     app = make_app()
     initialise(app)
@@ -92,7 +93,14 @@ def serve(
         scheduler = Scheduler(app)
         scheduler.start()
     try:
-        uvicorn.run(web_app, host=host, port=port, log_level="info", access_log=False)
+        uvicorn.run(
+            web_app,
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=False,
+            **uvicorn_options(app.settings.request_header_timeout),
+        )
     finally:
         if scheduler is not None:
             scheduler.stop()

@@ -13,13 +13,16 @@ from fairscreen.identity.policy import Actor
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
 from fairscreen.matching.models import CandidateIdentifiers
-from fairscreen.matching.policy import Identifiers, MatchResult, require_match
+from fairscreen.matching.policy import Identifiers, MatchResult, own_identifiers, require_match
 from fairscreen.shared.errors import Forbidden, IdentityNotMatched
 
 
 def store_identifiers(tx: Tx, case: Case, raw: Mapping[str, Any]) -> None:
-    """Seal and keep the candidate's identifiers (inside an entered unit of work)."""
-    parsed = Identifiers.parse(raw)  # validates before anything is stored
+    """Validate, seal and keep the candidate's identifiers (inside an entered unit of work).
+
+    Every path that takes them from the candidate calls this, so the validation is one.
+    """
+    parsed = own_identifiers(raw, tx.clock.now().date())  # before anything is stored
     payload = {
         "id_number": parsed.id_number,
         "date_of_birth": parsed.date_of_birth,

@@ -138,6 +138,57 @@ class Identifiers:
         return bool(self.id_number or self.date_of_birth or self.addresses)
 
 
+OWN_KEYS = frozenset({"id_number", "date_of_birth", "addresses"})
+MAX_ADDRESSES = 10
+_ID_NUMBER = re.compile(r"[0-9A-Z]{4,40}")
+_EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def own_identifiers(raw: Mapping[str, object], today: date) -> Identifiers:
+    """Validate and normalise the identifiers a candidate gives of themself.
+
+    The one check for every way they arrive (`/candidate/identifiers` and the consent
+    body's `identifiers`): only the known fields; an ID number of 4 to 40 letters and
+    digits; a real birth date, not in the future and not before 1900; at most ten
+    addresses of 2 to 300 characters.
+    """
+    unknown = sorted(set(raw) - OWN_KEYS)
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown identifier {unknown[0]!r}: give id_number, date_of_birth or addresses.",
+            field=unknown[0],
+        )
+    idn, dob, addresses = raw.get("id_number"), raw.get("date_of_birth"), raw.get("addresses")
+    if idn is not None and not (
+        isinstance(idn, str) and _ID_NUMBER.fullmatch(normalise_id_number(idn))
+    ):
+        raise ValidationFailed(
+            "The ID number must be 4 to 40 letters and digits.", field="id_number"
+        )
+    if dob is not None:
+        if not isinstance(dob, str):
+            raise ValidationFailed(
+                "The birth date must be a date (YYYY-MM-DD).", field="date_of_birth"
+            )
+        born = date.fromisoformat(normalise_date(dob))
+        if born > today or born < _EARLIEST_BIRTH:
+            raise ValidationFailed(
+                f"'{dob}' cannot be a birth date (after 1900 and not in the future).",
+                field="date_of_birth",
+            )
+    if addresses is not None and not (
+        isinstance(addresses, list)
+        and len(addresses) <= MAX_ADDRESSES
+        and all(isinstance(a, str) and 2 <= len(a.strip()) <= 300 for a in addresses)
+    ):
+        raise ValidationFailed(
+            f"addresses must be a list of at most {MAX_ADDRESSES} addresses "
+            "of 2 to 300 characters.",
+            field="addresses",
+        )
+    return Identifiers.parse(raw)
+
+
 @dataclass(frozen=True)
 class MatchResult:
     name_matches: bool

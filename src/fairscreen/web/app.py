@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import fairscreen
@@ -29,6 +30,7 @@ from fairscreen.web.api import statements as statements_api
 from fairscreen.web.api import webhooks as webhooks_api
 from fairscreen.web.middleware import (
     AccessLogMiddleware,
+    BodyDeadlineMiddleware,
     BodyLimitMiddleware,
     SecurityHeadersMiddleware,
     StaleCookieMiddleware,
@@ -65,6 +67,30 @@ PAGE_ROUTERS.append(investigator_pages.router)
 PAGE_ROUTERS.append(admin_pages.router)
 
 
+# The API explorer: Swagger UI from the package's static/vendor/swagger-ui (a pinned copy,
+# see its README.txt) and a script file that starts it, so the page runs under the same
+# CSP as every other page: nothing is loaded from another host.
+API_DOCS_HTML = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>fairscreen API</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js"></script>
+</body>
+</html>
+"""
+
+
+def api_docs() -> HTMLResponse:
+    """The API explorer page."""
+    return HTMLResponse(API_DOCS_HTML)
+
+
 def create_app(app: App | None = None) -> FastAPI:
     """Build the web app around an app container (a new one from the settings if none)."""
     container = app or App()
@@ -89,7 +115,7 @@ def create_app(app: App | None = None) -> FastAPI:
         "`Authorization: Bearer <api_key>`, candidates with the token of their invitation. "
         'Errors are `{"error": {"code", "message"}}`.',
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served below from the package, not from a CDN
         redoc_url=None,
     )
     web.state.fairscreen = container
@@ -106,6 +132,7 @@ def create_app(app: App | None = None) -> FastAPI:
     for router in API_ROUTERS:
         api.include_router(router)
     web.include_router(api)
+    web.add_api_route("/api/v1/docs", api_docs, methods=["GET"], include_in_schema=False)
     for router in PAGE_ROUTERS:
         web.include_router(router)
     web.mount(
@@ -115,6 +142,7 @@ def create_app(app: App | None = None) -> FastAPI:
     )
     errors.install(web)
     web.add_middleware(BodyLimitMiddleware, overrides={"/evidence": 10 * 1024 * 1024 + 64 * 1024})
+    web.add_middleware(BodyDeadlineMiddleware, seconds=settings.request_body_timeout)
     web.add_middleware(StaleCookieMiddleware, secure=settings.secure_cookies)
     web.add_middleware(SecurityHeadersMiddleware, hsts=settings.base_url.startswith("https://"))
     web.add_middleware(AccessLogMiddleware)

@@ -84,18 +84,45 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return response
 
 
-def render_error(request: Request, status: int, code: str, message: str) -> HTMLResponse:
-    """Render a readable error page."""
-    _ = translator(pick_lang(request))
-    heading = _("Page not found") if status == 404 else _("Something went wrong")
+# The heading of an error page by status; any other status is "Something went wrong".
+ERROR_HEADINGS = {
+    401: "Sign-in needed",
+    403: "Not allowed",
+    404: "Page not found",
+}
+
+
+def render_error(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,  # noqa: ARG001 - the refusal's English text, for the API only
+) -> HTMLResponse:
+    """Render a readable error page in the reader's language.
+
+    The heading and the text come from the catalogue (the refusal's text by its code, as
+    forms show it), never the English message of the refusal or its raw code; the code
+    stays in the page for support only as `data-code`.
+    """
+    from fairscreen.web.forms import refusal_message  # forms imports this module
+
+    lang = pick_lang(request)
+    _ = translator(lang)
+    heading = _(ERROR_HEADINGS.get(status, "Something went wrong"))
     if status == 404:
-        message = _("The page does not exist, or it is not yours to see.")
+        text = _("The page does not exist, or it is not yours to see.")
+    elif status == 401:
+        text = _("Sign in again, or open the link from your invitation again.")
+    elif status >= 500:
+        text = refusal_message("unavailable" if status == 503 else "internal_error", lang)
+    else:
+        text = refusal_message(code, lang)
     return render(
         request,
         "error.html",
         status=status,
         status_code=status,
         heading=heading,
-        message=message,
+        message=text,
         code=code,
     )

@@ -11,6 +11,7 @@ from fairscreen.consent import actions as consent_actions
 from fairscreen.consent.receipt import consent_receipt
 from fairscreen.shared.languages import DEFAULT_LANGUAGE, Language
 from fairscreen.web.api.common import Body, errors
+from fairscreen.web.api.matching import IdentifiersIn
 from fairscreen.web.deps import AppDep, CandidateDep
 
 router = APIRouter(prefix="/candidate", tags=["candidate"])
@@ -25,7 +26,7 @@ class ConsentIn(Body):
     separate_consent: Annotated[list[Code], Field(max_length=50)] = []
     lang: Language | None = None
     # The candidate's own identifiers, used only to match records (as /candidate/identifiers).
-    identifiers: dict[str, Any] | None = None
+    identifiers: IdentifiersIn | None = None
 
 
 class RefuseIn(Body):
@@ -53,7 +54,7 @@ def sign_consent(
         separate_consent=body.separate_consent,
         lang=body.lang,
         evidence=_evidence(request),
-        identifiers=body.identifiers,
+        identifiers=body.identifiers.model_dump(exclude_none=True) if body.identifiers else None,
     )
 
 
