@@ -244,7 +244,10 @@ def _body(scene: Scene, route: str) -> dict[str, Any]:
             "origin": "Ministry of Education registry",
             "supports": True,
         },
-        "POST /cases/{case_id}/legal-hold": {"reason": "Pending arbitration"},
+        "POST /cases/{case_id}/legal-hold": {
+            "reason": "Pending arbitration",
+            "ends_at": (now + timedelta(days=90)).isoformat(),
+        },
         "PUT /organizations/{org_id}/retention-policy": {},
         "POST /webhooks": {"url": "https://ats.example/other", "events": ["case.destroyed"]},
         "POST /breaches": {
