@@ -117,6 +117,13 @@ class Settings(BaseSettings):
         "a group of fewer people is suppressed, with complementary groups so that totals "
         "cannot give it back (at least 3: below, a suppressed group is known to be of one).",
     )
+    legal_hold_max_days: int = Field(
+        default=365,
+        ge=1,
+        le=3650,
+        description="The longest a legal hold may last, in days: every hold needs an end "
+        "date no later than this.",
+    )
 
     @model_validator(mode="after")
     def _derive(self) -> Settings:

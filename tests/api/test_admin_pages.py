@@ -263,7 +263,9 @@ def test_a_hold_on_an_unknown_case_or_ending_in_the_past_is_refused_by_field(
         headers=HTML,
     )
     assert past.status_code == 422
-    assert re.search(r'id="ends_at-error"[^>]*>The hold must end in the future', past.text)
+    assert re.search(
+        r'id="ends_at-error"[^>]*>Give the day the hold ends: in the future', past.text
+    )
     with fs.reader() as uow:
         assert uow.session.query(LegalHold).count() == 0
 

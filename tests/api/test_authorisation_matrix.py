@@ -255,7 +255,10 @@ def _body(scene: Scene, route: str) -> dict[str, Any]:
             "supports": True,
             "subject": record_subject(),
         },
-        "POST /cases/{case_id}/legal-hold": {"reason": "Pending arbitration"},
+        "POST /cases/{case_id}/legal-hold": {
+            "reason": "Pending arbitration",
+            "ends_at": (now + timedelta(days=90)).isoformat(),
+        },
         "PUT /organizations/{org_id}/retention-policy": {},
         "POST /webhooks": {"url": "https://ats.example/other", "events": ["case.destroyed"]},
         "PATCH /webhooks/{endpoint_id}": {"events": ["case.destroyed", "report.released"]},

@@ -37,7 +37,11 @@ def test_investigator_uploads_and_the_case_downloads(client, world):
     body = r.json()
     assert body["content_type"] == "application/pdf" and body["size"] == len(PDF)
     assert body["sha256"] == hashlib.sha256(PDF).hexdigest()
-    for headers in (world["hr"].headers, _bearer(token)):
+    # The working file's scans: the investigators doing the check and the candidate read
+    # them; the employer not before a released report rests on the finding (403).
+    refused = client.get(f"/api/v1/evidence/{body['id']}", headers=world["hr"].headers)
+    assert refused.status_code == 403
+    for headers in (world["investigator"].headers, _bearer(token)):
         got = client.get(f"/api/v1/evidence/{body['id']}", headers=headers)
         assert got.status_code == 200 and got.content == PDF
         assert got.headers["content-type"] == "application/pdf"

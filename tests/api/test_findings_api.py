@@ -86,7 +86,7 @@ def test_litigation_as_plaintiff_is_refused_and_needs_a_role(client, world):
     _error(_finding(client, world, case_id, category="litigation"), 422, "validation_error")
     r = _finding(client, world, case_id, category="litigation", subject_role="defendant")
     assert r.status_code == 201, r.text
-    case = client.get(f"/api/v1/cases/{case_id}", headers=world["hr"].headers).json()
+    case = client.get(f"/api/v1/cases/{case_id}", headers=world["investigator"].headers).json()
     assert [f["subject_role"] for f in case["findings"]] == ["defendant"]
 
 
@@ -128,7 +128,8 @@ def test_report_rates_verified_findings_only_and_lists_the_rest_as_not_used(clie
     case = client.get(f"/api/v1/cases/{case_id}", headers=world["hr"].headers).json()
     assert case["status"] == "report_released"
     assert case["report"] == report
-    assert {f["id"] for f in case["findings"]} == {verified, unverified["id"]}
+    # The employer's file shows the report's verified finding only, never the unused one.
+    assert [f["id"] for f in case["findings"]] == [verified]
 
 
 def test_adverse_verified_finding_rates_worse_than_green(client, world):
@@ -199,7 +200,7 @@ def test_forbidden_content_in_a_claim_or_note_is_refused_and_nothing_is_kept(cli
     assert "pregnancy_family" in r.json()["error"]["message"]
     fid = _finding(client, world, case_id).json()["id"]
     _error(_source(client, world, fid, note="she is married"), 422, "forbidden_content")
-    case = client.get(f"/api/v1/cases/{case_id}", headers=world["hr"].headers).json()
+    case = client.get(f"/api/v1/cases/{case_id}", headers=world["investigator"].headers).json()
     assert [(f["id"], f["sources"]) for f in case["findings"]] == [(fid, [])]
 
 
@@ -220,7 +221,7 @@ def test_each_write_is_in_the_very_next_case_read(client, world, fs, backend):
     # Reads of an unchanged case come from the case-file cache (on PostgreSQL with its
     # stamp read on the event loop): a write must never be missing from the next read.
     case_id, _ = consented_case(world)
-    staff = world["hr"].headers
+    staff = world["investigator"].headers  # the working file: the employer sees no finding
 
     def read():
         got = client.get(f"/api/v1/cases/{case_id}", headers=staff)

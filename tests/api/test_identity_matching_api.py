@@ -54,7 +54,7 @@ def test_name_only_record_is_refused_and_two_identifiers_attach_it(client, world
         },
     )
     assert r.status_code == 201 and r.json()["finding"]["status"] == "verified"
-    case = client.get(f"/api/v1/cases/{case_id}", headers=world["hr"].headers).json()
+    case = client.get(f"/api/v1/cases/{case_id}", headers=world["investigator"].headers).json()
     [source] = case["findings"][0]["sources"]
     assert source["matched_identifiers"] == ["id_number", "date_of_birth"]
 
@@ -193,6 +193,6 @@ def test_a_court_document_naming_the_candidate_attaches_a_lawsuit(client, world)
         subject={**court, "document_names_candidate": True},
     )
     assert r.status_code == 201 and r.json()["finding"]["status"] == "verified"
-    case = client.get(f"/api/v1/cases/{case_id}", headers=world["hr"].headers).json()
+    case = client.get(f"/api/v1/cases/{case_id}", headers=world["investigator"].headers).json()
     [source] = case["findings"][0]["sources"]
     assert source["matched_identifiers"] == ["date_of_birth", "address", "court_document"]

@@ -142,7 +142,11 @@ def build_scene(world: World) -> Scene:
     # Held: overdue too, but a legal hold in force suspends destruction.
     scene.held, _ = consented_case(world, name=people[4][0], email=people[4][1])
     do_place_hold(
-        app.uow(), actor=world["admin"].actor, case_id=scene.held, reason="court", ends_at=None
+        app.uow(),
+        actor=world["admin"].actor,
+        case_id=scene.held,
+        reason="court",
+        ends_at=now + timedelta(days=90),
     )
     _set(world, scene.held, destroy_due_at=now - timedelta(days=3))
 

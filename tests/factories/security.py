@@ -161,7 +161,10 @@ def build_scene(app: App) -> Scene:
     complaint = do_file_complaint(
         app.uow(), actor=cand, category="other", statement="Nobody called me back"
     )
-    hold_id = do_place_hold(app.uow(), actor=admin, case_id=case_id, reason="court", ends_at=None)
+    ends_at = app.clock.now() + timedelta(days=90)
+    hold_id = do_place_hold(
+        app.uow(), actor=admin, case_id=case_id, reason="court", ends_at=ends_at
+    )
     breach = do_record_breach(
         app.uow(),
         actor=admin,

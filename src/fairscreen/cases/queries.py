@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
 from fairscreen.cases.policy import COLLECTING, STATUSES, can
+from fairscreen.cases.visibility import CaseFacts, Sight, case_sight, next_change
 from fairscreen.db.fastread import FastReads, FastReadUnavailable
 from fairscreen.db.uow import Collaborators, Tx, UnitOfWork
 from fairscreen.identity.policy import (
     Actor,
     CaseRef,
     access_case,
-    may_see_personal_data,
     require_staff,
 )
 from fairscreen.scope.models import Position
@@ -35,9 +35,44 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def case_facts(case: Case, report_finding_ids: Collection[str] | None = None) -> CaseFacts:
+    """Return what the visibility rule needs to know of a case (its report's used findings)."""
+    return CaseFacts(case_ref(case), case.status, case.destroy_due_at, report_finding_ids)
+
+
+def released_finding_ids(tx: Tx, case_id: str) -> list[str] | None:
+    """Return the findings the case's latest released report rests on (None: no report)."""
+    # Imported late: fairscreen.rating builds on this package.
+    from fairscreen.rating.models import RatingReport
+
+    ids = tx.session.scalar(
+        select(RatingReport.finding_ids)
+        .where(RatingReport.case_id == case_id)
+        .order_by(RatingReport.version.desc())
+        .limit(1)
+    )
+    return None if ids is None else list(ids)
+
+
+def sight_of(tx: Tx, actor: Actor, case: Case, *, personal_only: bool = False) -> Sight:
+    """Return what the actor may see of the case now (`cases.visibility`, the one rule).
+
+    With `personal_only` the report is not read: enough to decide on personal fields.
+    Kept for the transaction: a case file asks once for each of its sections.
+    """
+    key = ("sight", case.id, case.status, case.destroy_due_at, actor, personal_only)
+    memo = tx.cache.get(repr(key))
+    if isinstance(memo, Sight):
+        return memo
+    used = None if personal_only else released_finding_ids(tx, case.id)
+    sight = case_sight(actor, case_facts(case, used), tx.clock.now())
+    tx.cache[repr(key)] = sight
+    return sight
+
+
 def candidate_fields(tx: Tx, actor: Actor, case: Case) -> dict[str, str] | None:
     """Open the candidate's name and e-mail for a viewer who may see them."""
-    if not may_see_personal_data(actor, case_ref(case)):
+    if not sight_of(tx, actor, case, personal_only=True).personal_data:
         return None
     if case.candidate_name is None or case.candidate_email is None:
         return None
@@ -179,6 +214,8 @@ def _build_case_view(tx: Tx, actor: Actor, case_id: str) -> dict[str, Any]:
     view["may_decide"] = can(case.status, "decide")
     # The jurisdiction pack the case runs under: pages read its rules, not the default's.
     view["pack"] = case.pack
+    # When the case's data falls due for destruction (and so is read by nobody).
+    view["destroy_due_at"] = _iso(case.destroy_due_at)
     view.update({"consent": None, "findings": [], "report": None, "disputes": []})
     for section in SECTIONS:
         view.update(section(tx, actor, case))
@@ -320,6 +357,19 @@ def _disputes_fall_overdue(view: dict[str, Any], now: datetime) -> datetime | No
 
 
 VALID_UNTIL.append(_disputes_fall_overdue)
+
+
+def _destruction_falls_due(view: dict[str, Any], now: datetime) -> datetime | None:
+    """Return when the case's destruction falls due: from then on its file shows no data."""
+    due = view.get("destroy_due_at")
+    if due is None:
+        return None
+    ref = CaseRef(view["id"], view["employer_id"], view["agency_id"])
+    facts = CaseFacts(ref, view["status"], datetime.fromisoformat(due))
+    return next_change(facts, now)
+
+
+VALID_UNTIL.append(_destruction_falls_due)
 
 
 def find_cases(

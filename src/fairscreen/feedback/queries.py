@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from fairscreen.cases.actions import case_ref, load_case
+from fairscreen.cases.actions import load_case
 from fairscreen.cases.models import Case
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.feedback.models import FeedbackDecision, FeedbackItem, FeedbackNotice
 from fairscreen.feedback.policy import ADVERSE_LEVELS, FEEDBACK_STATUSES, OPEN, load_reasons
 from fairscreen.identity.models import User
-from fairscreen.identity.policy import Actor, may_see_personal_data, require_staff
+from fairscreen.identity.policy import Actor, require_staff
 from fairscreen.shared.clock import as_utc
 from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
 from fairscreen.verification.models import Finding
@@ -153,7 +153,7 @@ def case_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:
     )
     names = _owner_names(session, items)
     now = tx.clock.now()
-    open_ = Opener(tx, actor, case) if may_see_personal_data(actor, case_ref(case)) else None
+    open_ = Opener(tx, actor, case)
     # The decision (one per case, if taken) and the latest notice's waiting end in one
     # statement, anchored on the case's own row so that either may be missing.
     waiting_ends = (
@@ -321,7 +321,8 @@ def desk_item(uow: UnitOfWork, *, actor: Actor, kind: str, item_id: str) -> dict
         view["finding"] = None
         if item.finding_id:
             finding = tx.session.get(Finding, item.finding_id)
-            if finding is not None:
+            # The employer reads only what its released report shows (`cases.visibility`).
+            if finding is not None and open_.sight.shows_finding(finding.id, finding.status):
                 view["finding"] = {
                     "id": finding.id,
                     "category": finding.category,

@@ -122,13 +122,6 @@ def access_case_as_employer(actor: Actor, case: CaseRef | None) -> CaseRef:
     return ref
 
 
-def may_see_personal_data(actor: Actor, case: CaseRef) -> bool:
-    """Tell whether the actor may read the case's personal fields."""
-    if actor.kind == "candidate":
-        return actor.case_id == case.id
-    return actor.kind == "staff" and can_see_case(actor, case)
-
-
 @dataclass(frozen=True)
 class OrgRef:
     """What organisation-level access checks need to know about an organisation."""

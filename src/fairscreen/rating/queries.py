@@ -6,12 +6,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fairscreen.cases.actions import case_ref, load_case
+from fairscreen.cases.actions import load_case
 from fairscreen.cases.models import Case
 from fairscreen.cases.policy import REPORTED
+from fairscreen.cases.queries import case_facts
+from fairscreen.cases.visibility import REPORT_STATES, case_sight
 from fairscreen.consent.policy import rights_by_language
 from fairscreen.db.uow import Tx, UnitOfWork
-from fairscreen.identity.policy import Actor, may_see_personal_data, require_staff
+from fairscreen.identity.policy import Actor, require_staff
 from fairscreen.rating.models import RatingReport
 from fairscreen.shared.errors import Forbidden, InvalidState
 from fairscreen.statements.actions import accounts_by_finding
@@ -58,12 +60,16 @@ def report_view(
 ) -> dict[str, Any]:
     """Return a released report as the viewer may see it (inside an entered tx).
 
+    Its findings are the ones it rests on that the viewer is shown (`cases.visibility`:
+    verified ones only, for the employer); the others are listed without their content.
     `loaded` is the case's findings and sources when the caller has read them already.
     """
-    open_ = Opener(tx, actor, case)
-    findings, sources = loaded or (case_findings(tx, case.id), sources_by_finding(tx, case.id))
     used = set(row.finding_ids)
-    accounts = accounts_by_finding(tx, case.id, may_see_personal_data(actor, case_ref(case)))
+    sight = case_sight(actor, case_facts(case, used), tx.clock.now())
+    open_ = Opener(tx, actor, case, sight)
+    findings, sources = loaded or (case_findings(tx, case.id), sources_by_finding(tx, case.id))
+    shown = {f.id for f in findings if f.id in used and sight.shows_finding(f.id, f.status)}
+    accounts = accounts_by_finding(tx, case.id, open_.allowed)
     return {
         **report_summary(row),
         "explanation": [dict(e) for e in row.explanation],
@@ -78,12 +84,12 @@ def report_view(
                 "candidate_account": accounts.get(f.id, []),
             }
             for f in findings
-            if f.id in used
+            if f.id in shown
         ],
         "not_used": [
             {"id": f.id, "category": f.category, "status": f.status}
             for f in findings
-            if f.id not in used
+            if f.id not in shown
         ],
     }
 
@@ -120,5 +126,7 @@ def case_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:
     loaded = (case_findings(tx, case.id), sources_by_finding(tx, case.id))
     return {
         "findings": findings_view(tx, actor, case, loaded),
-        "report": report_view(tx, actor, case, row, loaded) if row else None,
+        "report": report_view(tx, actor, case, row, loaded)
+        if row and case.status in REPORT_STATES
+        else None,
     }

@@ -13,11 +13,14 @@ from sqlalchemy import select
 
 from fairscreen.cases.actions import case_ref, load_case
 from fairscreen.cases.models import Case
-from fairscreen.db.uow import UnitOfWork
+from fairscreen.db.uow import Tx, UnitOfWork
+from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor, access_case, require_staff
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event, iso
+from fairscreen.mail.backends import Message
 from fairscreen.retention.models import ErasureRequest, LegalHold
+from fairscreen.retention.policy import LEGAL_HOLD_MAX_DAYS, check_hold_end
 from fairscreen.retention.purge import (
     CHUNK,
     PurgeReport,
@@ -26,6 +29,7 @@ from fairscreen.retention.purge import (
     do_destroy_now,
     do_purge_due,
 )
+from fairscreen.scope.guard import ensure_clean_text
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import InvalidState, NotFound, ValidationFailed
 from fairscreen.shared.ids import new_id
@@ -36,22 +40,34 @@ __all__ = ["CHUNK", "PurgeReport", "count_due", "destroy_cases", "do_destroy_now
 
 
 def do_place_hold(
-    uow: UnitOfWork, *, actor: Actor, case_id: str, reason: str, ends_at: datetime | None
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    case_id: str,
+    reason: str,
+    ends_at: datetime | None,
+    max_days: int = LEGAL_HOLD_MAX_DAYS,
 ) -> str:
-    """Place a legal hold: destruction of the case is suspended until it ends."""
+    """Place a legal hold: destruction of the case is suspended until it ends.
+
+    The hold ends within `max_days`; its reason is screened like every text kept; the
+    regulator (a ledger event, and mail to its inspectors) and the candidate are told.
+    The held data stays sealed from every ordinary read (`cases.visibility`): a hold
+    keeps it from destruction, it does not make it readable again.
+    """
     require_staff(actor, "admin")
     reason = reason.strip()
     if not reason or len(reason) > 2000:
         raise ValidationFailed(
             "Give the reason for the hold (1 to 2000 characters).", field="reason"
         )
+    ensure_clean_text(reason)
     with uow as tx:
         case = load_case(tx.session, actor, case_id)
         if case.status == "destroyed":
             raise InvalidState("This case has already been destroyed.")
         now = tx.clock.now()
-        if ends_at is not None and ends_at <= now:
-            raise ValidationFailed("The hold must end in the future.", field="ends_at")
+        ends_at = check_hold_end(ends_at, now, max_days)
         hold_id = new_id("hold")
         vault = tx.vault
         sealed = vault.seal(case.id, "retention_hold.reason", reason)
@@ -73,10 +89,43 @@ def do_place_hold(
             at=now,
             case_id=case.id,
             org_id=case.employer_org_id,
-            data={"hold_id": hold_id, "ends_at": iso(ends_at) if ends_at else None},
+            data={"hold_id": hold_id, "ends_at": iso(ends_at)},
         )
+        tell_of_hold(tx, case, hold_id=hold_id, reason=reason, ends_at=ends_at)
         tx.commit()
         return hold_id
+
+
+def tell_of_hold(tx: Tx, case: Case, *, hold_id: str, reason: str, ends_at: datetime) -> None:
+    """Tell the regulator's inspectors and the candidate that a hold keeps the case's data."""
+    # Imported late: feedback builds on retention's policy.
+    from fairscreen.feedback.notices import candidate_address, send_after_commit, staff_addresses
+
+    until = ends_at.date().isoformat()
+    employer = tx.session.get(Org, case.employer_org_id)
+    messages: list[Message] = []
+    if employer is not None and employer.regulator_id is not None:
+        # To the regulator: ids and dates, nothing of the person nor the reason's text.
+        body = (
+            f"{employer.name} placed legal hold {hold_id} on case {case.id} until {until}: "
+            f"its data is kept from destruction, sealed from reading, until then.\n"
+        )
+        subject = f"法律保全 / Legal hold placed ({case.id})"
+        messages += [
+            Message(to=address, subject=subject, body=body)
+            for address in staff_addresses(tx, employer.regulator_id, ("regulator",))
+        ]
+    to = candidate_address(tx, case)
+    if to is not None:
+        body = (
+            f"您的背景调查资料因法律原因被保全至 {until}，期间不会被删除，也不会被任何人查阅。"
+            f"原因：{reason}\n\n"
+            f"Your background check data is held for a legal reason until {until}: it is not "
+            f"destroyed before then, and nobody reads it meanwhile. Reason: {reason}\n"
+        )
+        subject = "您的资料被法律保全 / Your data is under a legal hold"
+        messages.append(Message(to=to, subject=subject, body=body, case_id=case.id))
+    send_after_commit(tx, messages)
 
 
 def do_release_hold(uow: UnitOfWork, *, actor: Actor, hold_id: str) -> None:

@@ -26,6 +26,29 @@ SURVIVING_TABLES = frozenset(
     }
 )
 DEFAULT_DAYS = {"not_hired": 180, "hired_after_end": 30, "abandoned_without_consent": 30}
+# The longest a legal hold may last (FAIRSCREEN_LEGAL_HOLD_MAX_DAYS): a hold keeps data
+# past the candidate's withdrawal or the end of retention, so it always ends.
+LEGAL_HOLD_MAX_DAYS = 365
+
+
+def check_hold_end(ends_at: datetime | None, now: datetime, max_days: int) -> datetime:
+    """Return a legal hold's end if it is given, in the future and within `max_days`."""
+    if ends_at is None:
+        raise ValidationFailed(
+            f"Give the date the hold ends: a hold lasts at most {max_days} days.",
+            field="ends_at",
+        )
+    if ends_at <= now:
+        raise ValidationFailed("The hold must end in the future.", field="ends_at")
+    if ends_at > now + timedelta(days=max_days):
+        raise ValidationFailed(
+            f"A hold lasts at most {max_days} days: give an end no later than"
+            f" {(now + timedelta(days=max_days)).date().isoformat()}, and place a new hold"
+            " then if it is still needed.",
+            field="ends_at",
+            max_days=max_days,
+        )
+    return ends_at
 
 
 @dataclass(frozen=True)

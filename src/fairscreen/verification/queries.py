@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fairscreen.cases.actions import case_ref
 from fairscreen.cases.models import Case
+from fairscreen.cases.queries import sight_of
+from fairscreen.cases.visibility import Sight
 from fairscreen.db.uow import Tx
-from fairscreen.identity.policy import Actor, may_see_personal_data
+from fairscreen.identity.policy import Actor
 from fairscreen.shared.sealed import Sealed
 from fairscreen.verification.models import Finding, Source
 
@@ -38,12 +39,18 @@ def sources_by_finding(tx: Tx, case_id: str) -> dict[str, list[Source]]:
 
 
 class Opener:
-    """Opens a case's sealed fields for a viewer who may see them, else gives None."""
+    """Opens a case's sealed fields for a viewer who may see them, else gives None.
 
-    def __init__(self, tx: Tx, actor: Actor, case: Case) -> None:
+    Whether the viewer may read the case's personal data at all is the visibility
+    rule's (`cases.visibility`); which findings are shown to open is the caller's to
+    ask of `sight` (a finding not shown is not passed here).
+    """
+
+    def __init__(self, tx: Tx, actor: Actor, case: Case, sight: Sight | None = None) -> None:
         self.tx = tx
         self.case_id = case.id
-        self.allowed = may_see_personal_data(actor, case_ref(case))
+        self.sight = sight if sight is not None else sight_of(tx, actor, case)
+        self.allowed = self.sight.personal_data
         if self.allowed:
             self.allowed = tx.vault.is_readable(case.id)
 
@@ -98,10 +105,16 @@ def findings_view(
     case: Case,
     loaded: tuple[list[Finding], dict[str, list[Source]]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Return every finding of a case as the viewer may see it (inside an entered tx).
+    """Return the findings of a case the viewer may see, as they may see them (in a tx).
 
+    The organisation doing the check sees its whole working file; the employer only the
+    released report's verified findings (`cases.visibility`).
     `loaded` is the case's findings and sources when the caller has read them already.
     """
     open_ = Opener(tx, actor, case)
     findings, sources = loaded or (case_findings(tx, case.id), sources_by_finding(tx, case.id))
-    return [finding_view(f, sources.get(f.id, []), open_) for f in findings]
+    return [
+        finding_view(f, sources.get(f.id, []), open_)
+        for f in findings
+        if open_.sight.shows_finding(f.id, f.status)
+    ]

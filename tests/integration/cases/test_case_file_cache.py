@@ -64,7 +64,10 @@ def test_every_step_of_a_check_is_seen_by_the_next_cached_read(fs) -> None:
     )
     _assert_current(fs, hr, case_id)
     stamps.append(_stamp(fs, case_id))
-    assert case_view(fs.reader(), actor=hr, case_id=case_id)["findings"][0]["id"] == finding.id
+    _assert_current(fs, inv, case_id)
+    assert case_view(fs.reader(), actor=inv, case_id=case_id)["findings"][0]["id"] == finding.id
+    # The employer sees no finding before a report is released (cases/visibility.py).
+    assert case_view(fs.reader(), actor=hr, case_id=case_id)["findings"] == []
 
     do_add_source(
         fs.uow(),
@@ -101,19 +104,19 @@ def test_every_step_of_a_check_is_seen_by_the_next_cached_read(fs) -> None:
 
 def test_a_bulk_statement_outside_the_orm_moves_the_revision(fs) -> None:
     world = make_world(fs)
-    hr, inv = world["hr"].actor, world["investigator"].actor
+    inv = world["investigator"].actor
     case_id, _ = consented_case(world, name=NAME, email=EMAIL)
     finding = do_record_finding(
         fs.uow(), actor=inv, case_id=case_id, category="education", claim="Degree confirmed"
     )
-    before = case_view(fs.reader(), actor=hr, case_id=case_id)
+    before = case_view(fs.reader(), actor=inv, case_id=case_id)
     assert before["findings"][0]["status"] == "unverified"
     with fs.uow() as uow:  # as a migration or another process might
         uow.session.execute(
             update(Finding).where(Finding.id == finding.id).values(status="inconclusive")
         )
         uow.session.commit()
-    assert case_view(fs.reader(), actor=hr, case_id=case_id)["findings"][0]["status"] == (
+    assert case_view(fs.reader(), actor=inv, case_id=case_id)["findings"][0]["status"] == (
         "inconclusive"
     )
 

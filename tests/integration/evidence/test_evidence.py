@@ -75,8 +75,12 @@ def test_upload_is_stored_sealed_and_opens_for_the_case(fs) -> None:
         row = uow.session.get(EvidenceFile, up.id)
         # only the ciphertext's hash is kept: the plaintext's could confirm a guessed file
         assert row.sha256 == hashlib.sha256(stored).hexdigest() != up.sha256
-    got = open_evidence(fs.reader(), actor=world["hr"].actor, evidence_id=up.id)
+    # The working file's scan: the investigator and the candidate, not the employer's HR
+    # before a released report rests on the finding (cases/visibility.py).
+    got = open_evidence(fs.reader(), actor=world["investigator"].actor, evidence_id=up.id)
     assert got.data == PDF and got.content_type == "application/pdf"
+    with pytest.raises(Forbidden):
+        open_evidence(fs.reader(), actor=world["hr"].actor, evidence_id=up.id)
     mine = open_evidence(fs.reader(), actor=candidate(world, token), evidence_id=up.id)
     assert mine.data == PDF
 

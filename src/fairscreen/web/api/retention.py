@@ -40,12 +40,24 @@ def request_erasure(app: AppDep, actor: CandidateDep) -> dict[str, Any]:
     }
 
 
-@router.post("/cases/{case_id}/legal-hold", status_code=201, responses=errors(401, 403, 404, 409))
+@router.post(
+    "/cases/{case_id}/legal-hold", status_code=201, responses=errors(401, 403, 404, 409, 422)
+)
 def place_hold(case_id: str, body: HoldIn, app: AppDep, actor: StaffDep) -> dict[str, Any]:
-    """Suspend destruction of a case (admin), with a reason and an end date."""
+    """Suspend destruction of a case (admin), with a screened reason and an end date.
+
+    The end date is required, at most `FAIRSCREEN_LEGAL_HOLD_MAX_DAYS` away (422
+    `validation_error`); a reason touching a forbidden topic is refused (422
+    `forbidden_content`). The held data stays sealed from reading until destroyed.
+    """
     ends: datetime | None = body.ends_at
     hold_id = actions.do_place_hold(
-        app.uow(), actor=actor, case_id=case_id, reason=body.reason, ends_at=ends
+        app.uow(),
+        actor=actor,
+        case_id=case_id,
+        reason=body.reason,
+        ends_at=ends,
+        max_days=app.settings.legal_hold_max_days,
     )
     return {"id": hold_id}
 

@@ -56,7 +56,7 @@ FIELD_MESSAGES: dict[str, str] = {
     "case_id": "There is no such case, or it is not yours.",
     "destroyed": "This case has already been destroyed.",
     "reason": "Give the reason for the hold (1 to 2000 characters).",
-    "ends_at": "The hold must end in the future.",
+    "ends_at": "Give the day the hold ends: in the future, within the longest hold allowed.",
     "url": "Give an http(s) URL for the endpoint.",
     "events": "Choose at least one event.",
     "user_id": "Choose a user of your organisation.",
@@ -457,7 +457,12 @@ def place_hold(
         return _holds_page(request, app, actor, status=422, errors=errors, posted=posted)
     try:
         do_place_hold(
-            app.uow(), actor=actor, case_id=case_id.strip(), reason=reason, ends_at=ends_at
+            app.uow(),
+            actor=actor,
+            case_id=case_id.strip(),
+            reason=reason,
+            ends_at=ends_at,
+            max_days=app.settings.legal_hold_max_days,
         )
     except DomainError as exc:
         if exc.code in ("not_found", "invalid_state"):
