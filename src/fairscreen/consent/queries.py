@@ -7,14 +7,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fairscreen.cases.actions import load_case
+from fairscreen.cases.actions import case_ref, load_case
 from fairscreen.cases.models import Case
 from fairscreen.cases.queries import candidate_fields
 from fairscreen.consent.document import ConsentDocument, render
 from fairscreen.consent.models import ConsentRecord
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.models import Org
-from fairscreen.identity.policy import Actor
+from fairscreen.identity.policy import Actor, may_see_personal_data
 from fairscreen.scope.models import Position
 from fairscreen.scope.policy import load_pack
 from fairscreen.shared.errors import Forbidden
@@ -105,12 +105,16 @@ def consent_status(record: ConsentRecord | None) -> str | None:
     return record.decision
 
 
-def consent_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:  # noqa: ARG001
-    """Return the case file's consent part: what was granted and declined, no personal data."""
+def consent_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:
+    """Return the case file's consent part: what was granted and declined, and how it was
+    signed (the masked address the link went to only for viewers of personal data)."""
     record = latest_consent(tx.session, case.id)
     if record is None:
         status = "withdrawn" if case.status == "withdrawn" else None
         return {"consent": {"status": status} if status else None}
+    reached = None
+    if record.reached_by is not None and may_see_personal_data(actor, case_ref(case)):
+        reached = tx.vault.open(case.id, "consent_record.reached_by", record.reached_by)
     return {
         "consent": {
             "status": consent_status(record),
@@ -123,5 +127,10 @@ def consent_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:  # noqa
             "document_sha256": record.document_sha256,
             "document_lang": record.document_lang,
             "scope_sha256": record.scope_sha256,
+            "reached_by": f"invitation link sent to {reached}" if reached else None,
+            "reached_address": reached,
+            # The signing browser or network was the employer's own staff's (consent.actions).
+            "signed_from_staff_device": record.staff_device_match is not None,
+            "staff_device_match": record.staff_device_match,
         }
     }

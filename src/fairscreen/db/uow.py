@@ -51,6 +51,7 @@ class Links:
     candidate_token_days: int  # how long a candidate's link stays valid
     outbox_dir: Path  # the outbox mail backend's folder (purged with its cases)
     key_provider: str  # "local" or "pkcs11", as the processing record states it
+    candidate_token_days_after_signing: int = 7  # a link's life once consent is signed
 
 
 @dataclass(frozen=True)

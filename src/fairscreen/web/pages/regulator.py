@@ -39,6 +39,7 @@ LABELS: dict[str, str] = {
     "signed": "Signed",
     "refused": "Refused",
     "withdrawn": "Withdrawn",
+    "staff_devices": "Signed from a staff device of the employer (the employer may have signed)",
     "refusals": "Refused collection attempts",
     "findings": "Findings",
     "erasure": "Erasure requests",
