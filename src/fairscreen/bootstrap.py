@@ -141,6 +141,7 @@ class App:
             links=Links(
                 base_url=settings.base_url,
                 candidate_token_days=settings.candidate_token_days,
+                candidate_token_days_after_signing=settings.candidate_token_days_after_signing,
                 outbox_dir=settings.outbox_dir,
                 key_provider=settings.key_provider,
                 webhook_allow_private=settings.webhook_allow_private,

@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     candidate_token_days: int = Field(
         default=30, description="How long a candidate invitation link stays valid."
     )
+    candidate_token_days_after_signing: int = Field(
+        default=7,
+        ge=1,
+        le=365,
+        description="How long a candidate's link stays valid once consent is signed (the "
+        "link is a bearer of the candidate's rights); the candidate asks for a fresh one at "
+        "/c/renew.",
+    )
     secure_cookies: bool = Field(
         default=False,
         description="Mark cookies Secure; set true behind HTTPS (default follows base_url).",

@@ -129,6 +129,8 @@ POLICY: dict[str, str] = {
     "GET /cases/{case_id}/deletion-certificate": CASE_STAFF,
     "PUT /organizations/{org_id}/retention-policy": ORG_ADMIN,
     "GET /organizations/{org_id}/retention-policy": ORG_STAFF,
+    "PUT /organizations/{org_id}/mail-domains": ORG_ADMIN,
+    "GET /organizations/{org_id}/mail-domains": ORG_ADMIN,
     # ---- webhooks ----------------------------------------------------------------------
     "POST /webhooks": " 403  ok 403  ok 403  ok 403  ok 403 403 403 403 401",
     "GET /webhooks/{endpoint_id}/deliveries": ORG_ADMIN,
@@ -260,6 +262,7 @@ def _body(scene: Scene, route: str) -> dict[str, Any]:
             "ends_at": (now + timedelta(days=90)).isoformat(),
         },
         "PUT /organizations/{org_id}/retention-policy": {},
+        "PUT /organizations/{org_id}/mail-domains": {"mail_domains": ["employer.example"]},
         "POST /webhooks": {"url": "https://ats.example/other", "events": ["case.destroyed"]},
         "PATCH /webhooks/{endpoint_id}": {"events": ["case.destroyed", "report.released"]},
         "POST /breaches": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from factories.consent import fresh_token
 from integration.feedback.helpers import released_case
 
 
@@ -170,6 +171,7 @@ def test_a_re_review_is_asked_answered_by_another_person_and_rated(client, world
     )
     clock.advance(days=8)
     assert _decide(client, world, case_id).status_code == 200
+    token = fresh_token(world)  # a signed case's link lives 7 days
     r = client.post(
         "/api/v1/candidate/reviews",
         json={"statement": "请另一位同事重新审查这一决定"},

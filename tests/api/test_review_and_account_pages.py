@@ -12,6 +12,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from factories.consent import fresh_token
 from fairscreen.feedback.models import FeedbackDecision, FeedbackItem
 from fairscreen.statements.models import CandidateAccount
 from fairscreen.web.l10n import catalog
@@ -139,6 +140,7 @@ def test_an_account_posted_from_a_page_opened_before_the_decision_is_refused_wit
     assert f'action="/candidate/findings/{finding_id}/account"' in page  # offered, then...
     clock.advance(days=8)
     _reject(client, world, case_id)  # ...the employer decides before it is sent
+    _open(client, fresh_token(world), "zh-Hans")  # a signed case's link lives 7 days
 
     r = client.post(
         f"/candidate/findings/{finding_id}/account",
@@ -178,6 +180,7 @@ def test_a_rejected_candidate_asks_for_a_re_review_that_another_person_answers(
 
     clock.advance(days=8)
     _reject(client, world, case_id)
+    csrf = _open(client, fresh_token(world))  # a signed case's link lives 7 days
     page = client.get("/candidate", headers=HTML).text
     assert 'data-outcome="reject"' in page
     assert "Declared credential does not match the record" in page  # the reason, in words

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,8 @@ def run(data_dir: Path, *args: str, db_url: str | None = None) -> subprocess.Com
     }
     if db_url:
         env["FAIRSCREEN_DATABASE_URL"] = db_url
+    if os.environ.get("PYTHONPATH"):  # a worktree's sources, not the installed ones
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return subprocess.run(
         [sys.executable, "-m", "fairscreen.cli", *args],
         capture_output=True,
@@ -119,6 +122,72 @@ def test_org_and_apikey_create_print_json_and_the_key_works(data_dir: Path) -> N
     assert message["to"] == "li@c.example"
     assert message["link"].startswith("http://cli.test/c/")
     assert set(message) >= {"to", "subject", "body", "link"}
+
+
+def test_org_create_takes_its_mail_domains_and_keys_their_days(data_dir: Path) -> None:
+    assert run(data_dir, "init").returncode == 0
+    made = run(
+        data_dir,
+        "org",
+        "create",
+        "--name",
+        "Acme",
+        "--kind",
+        "employer",
+        "--mail-domain",
+        "acme.cn",
+        "--mail-domain",
+        "Acme-HR.com",
+        "--json",
+    )
+    assert made.returncode == 0, made.stderr
+    org_id = json.loads(made.stdout)["id"]
+    public = run(
+        data_dir, "org", "create", "--name", "B", "--kind", "employer", "--mail-domain", "qq.com"
+    )
+    assert public.returncode != 0 and "public mailbox provider" in public.stderr
+    key = run(
+        data_dir,
+        "apikey",
+        "create",
+        "--org",
+        org_id,
+        "--role",
+        "employer",
+        "--email",
+        "hr@acme.cn",
+        "--expires-in-days",
+        "30",
+        "--json",
+    )
+    assert key.returncode == 0, key.stderr
+
+    from fastapi.testclient import TestClient
+
+    from fairscreen.bootstrap import App
+    from fairscreen.settings import Settings
+    from fairscreen.web.app import create_app
+
+    app = App(Settings(data_dir=data_dir, base_url="http://cli.test", _env_file=None))  # type: ignore[call-arg]
+    headers = {"Authorization": f"Bearer {json.loads(key.stdout)['api_key']}"}
+    with TestClient(create_app(app)) as client:
+        pos = client.post(
+            "/api/v1/positions",
+            json={"title": "Clerk", "purpose": "general", "grade": "staff"},
+            headers=headers,
+        ).json()["id"]
+        for email, status in (("x@acme-hr.com", 422), ("x@sub.acme.cn", 422), ("x@c.cn", 201)):
+            r = client.post(
+                "/api/v1/cases",
+                headers=headers,
+                json={
+                    "position_id": pos,
+                    "candidate": {"name": "李娜", "email": email},
+                    "categories": ["identity"],
+                },
+            )
+            assert r.status_code == status, (email, r.text)
+    app.engine.dispose()
 
 
 def test_errors_are_one_line_on_stderr_with_non_zero_exit(data_dir: Path) -> None:

@@ -67,3 +67,13 @@ def consented_case(
     )
     sign(world, token, name, categories, identifiers)
     return case_id, token
+
+
+def fresh_token(world: World, email: str = "zhang.wei@candidate.example") -> str:
+    """Ask for a fresh link as the candidate does at /c/renew (a signed case's link lives
+    only days); return the token of the link mailed to the address."""
+    from fairscreen.cases.actions import do_renew_candidate_link
+
+    do_renew_candidate_link(world.app.uow(), email=email)
+    links = [m.link for m in world.app.outbox() if m.to == email and m.link]
+    return links[-1].rsplit("/", 1)[1]

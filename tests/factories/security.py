@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from factories.consent import candidate, consented_case, record_subject
+from factories.consent import candidate, consented_case, fresh_token, record_subject
 from factories.world import Staff, World, open_case
 from fairscreen.bootstrap import App
 from fairscreen.cases.models import Case
@@ -150,6 +150,10 @@ def build_scene(app: App) -> Scene:
     # Rejected after the waiting period by an HR colleague (a re-review goes to someone
     # other than the decider, and the matrix is about roles, not about that rule).
     app.clock.advance(days=8)
+    # A signed case's link lives 7 days: the candidates ask for fresh ones (/c/renew).
+    scene.headers["cand"] = {"Authorization": f"Bearer {fresh_token(world)}"}
+    other = fresh_token(world, "li.na@candidate.example")
+    scene.headers["ocand"] = {"Authorization": f"Bearer {other}"}
     decider = member(app, world.employer, "employer").actor
     do_record_decision(
         app.uow(), actor=decider, case_id=case_id, outcome="reject", reasons=["credential_mismatch"]

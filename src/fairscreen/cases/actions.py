@@ -7,13 +7,14 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fairscreen.cases.models import CandidateToken, Case
 from fairscreen.cases.policy import next_status
 from fairscreen.db.uow import Tx, UnitOfWork
-from fairscreen.identity.models import Org
+from fairscreen.identity.addresses import at_domains, own_domains, parse_address
+from fairscreen.identity.models import Org, User
 from fairscreen.identity.policy import Actor, CaseRef, access_case, require_staff
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import EventValue, append_event
@@ -76,13 +77,35 @@ def _clean_name(name: str) -> str:
 
 
 def _clean_email(email: str) -> str:
-    email = unicodedata.normalize("NFKC", email).strip()
-    local, _, domain = email.rpartition("@")
-    if not local or "." not in domain or len(email) > 254 or " " in email:
+    address = parse_address(email)
+    if address is None:
         raise ValidationFailed(
-            "Give a valid e-mail address for the candidate.", field="candidate.email"
+            "Give one valid e-mail address for the candidate, without a name or a list "
+            "(name@example.com).",
+            field="candidate.email",
         )
-    return f"{local}@{domain.lower()}"
+    return address
+
+
+NOT_CANDIDATES_OWN = (
+    "This address cannot receive the candidate's invitation: it is a staff address or at "
+    "the employer's own mail domain, so someone other than the candidate could sign. Give "
+    "the candidate's own address."
+)
+
+
+def check_candidate_address(session: Session, org: Org, address: str) -> None:
+    """Refuse a candidate address that is a staff user's or at the organisation's domains.
+
+    One message for both, whoever the staff user works for: the refusal tells nothing of
+    which organisation an address belongs to.
+    """
+    staff = session.scalar(select(User.id).where(User.email == address.lower()).limit(1))
+    domains = own_domains(
+        org.mail_domains or (), session.scalars(select(User.email).where(User.org_id == org.id))
+    )
+    if staff is not None or at_domains(address, domains):
+        raise ValidationFailed(NOT_CANDIDATES_OWN, field="candidate.email")
 
 
 def do_open_case(
@@ -105,6 +128,9 @@ def do_open_case(
         if position is None or position.org_id != actor.org_id:
             raise NotFound("There is no such position.")
         tx.concerning(position.org_id)  # an out-of-scope request counts for the employer
+        employer = session.get(Org, position.org_id)
+        assert employer is not None
+        check_candidate_address(session, employer, email)
         if agency_id is not None:
             agency = session.get(Org, agency_id)
             if agency is None or agency.kind != "agency":
@@ -151,8 +177,7 @@ def do_open_case(
         token = _issue_token(tx, case)
         transition(tx, case, "invite", actor=actor)
         link = f"{tx.links.base_url}/c/{token}"
-        employer = session.get(Org, case.employer_org_id)
-        message = invitation_message(email, name, employer.name if employer else "", link, case_id)
+        message = invitation_message(email, name, employer.name, link, case_id)
         queue_mail(tx, [message])
         tx.commit()
         return case_id, token
@@ -183,6 +208,90 @@ def _issue_token(tx: Tx, case: Case) -> str:
     return f"{CANDIDATE_TOKEN_PREFIX}{token_id}.{secret}"
 
 
+def shorten_candidate_tokens(tx: Tx, case_id: str) -> None:
+    """Cut the case's links to their life after signing (consent was just signed)."""
+    until = tx.clock.now() + timedelta(days=tx.links.candidate_token_days_after_signing)
+    tx.session.execute(
+        update(CandidateToken)
+        .where(
+            CandidateToken.case_id == case_id,
+            CandidateToken.revoked_at.is_(None),
+            CandidateToken.expires_at > until,
+        )
+        .values(expires_at=until)
+    )
+
+
+# A fresh link is mailed at most this often per case, whoever asks.
+RENEWAL_INTERVAL = timedelta(minutes=10)
+RENEWABLE = frozenset({"awaiting_consent", "in_progress", "report_released", "decided"})
+
+
+def do_renew_candidate_link(uow: UnitOfWork, *, email: str) -> None:
+    """Mail a fresh link to the candidate of each open case at this address.
+
+    The answer is the same whether or not a case matched (no existence oracle); the link
+    goes only to the case's own address, so asking gives nobody else a link.
+    """
+    address = parse_address(email)
+    if address is None:
+        return
+    with uow as tx:
+        index = tx.vault.lookup_hash("email", address.lower())
+        cases = tx.session.scalars(
+            select(Case).where(
+                Case.candidate_email_index == index, Case.status.in_(sorted(RENEWABLE))
+            )
+        ).all()
+        now = tx.clock.now()
+        messages = []
+        for case in cases:
+            last = tx.session.scalar(
+                select(CandidateToken.created_at)
+                .where(CandidateToken.case_id == case.id)
+                .order_by(CandidateToken.created_at.desc())
+                .limit(1)
+            )
+            if last is not None and now - last < RENEWAL_INTERVAL:
+                continue
+            if case.candidate_email is None:
+                continue
+            token = _issue_token(tx, case)
+            if case.status != "awaiting_consent":
+                shorten_candidate_tokens(tx, case.id)
+            to = tx.vault.open(case.id, "case.candidate_email", case.candidate_email)
+            messages.append(renewal_message(to, f"{tx.links.base_url}/c/{token}", case.id))
+            append_event(
+                tx.session,
+                type=EventType.CANDIDATE_LINK_RENEWED,
+                actor="candidate:renewal",
+                at=now,
+                case_id=case.id,
+                org_id=case.employer_org_id,
+                data={},
+            )
+        if messages:
+            queue_mail(tx, messages)
+        tx.commit()
+
+
+def renewal_message(to: str, link: str, case_id: str) -> Message:
+    """Compose the fresh-link message in Chinese and English."""
+    body = (
+        f"您好：\n\n您申请了背景调查的新链接。请打开以下链接查看您的调查：\n{link}\n"
+        "如果这不是您本人的申请，可以忽略本邮件。\n\n"
+        f"Hello,\n\nYou asked for a fresh link to your background check. Open it here:\n{link}\n"
+        "If you did not ask for it, you can ignore this message.\n"
+    )
+    return Message(
+        to=to,
+        subject="背景调查新链接 / A fresh link to your background check",
+        body=body,
+        link=link,
+        case_id=case_id,
+    )
+
+
 def revoke_candidate_tokens(session: Session, case_id: str, now: datetime) -> None:
     """Revoke every token of a case (when it ends)."""
     session.execute(
@@ -204,5 +313,7 @@ def authenticate_candidate(uow: UnitOfWork, presented: str) -> Actor:
         if row.revoked_at is not None:
             raise Unauthenticated("This link has been revoked because the check has ended.")
         if row.expires_at <= tx.clock.now():
-            raise Unauthenticated("This link has expired; ask the employer for a new one.")
+            raise Unauthenticated(
+                "This link has expired; ask for a fresh one by e-mail at /c/renew."
+            )
         return Actor(kind="candidate", id=token_id, case_id=row.case_id)

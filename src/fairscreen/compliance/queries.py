@@ -40,6 +40,9 @@ CONSENT_EVENTS = {
     EventType.CONSENT_SIGNED: "signed",
     EventType.CONSENT_REFUSED: "refused",
     EventType.CONSENT_WITHDRAWN: "withdrawn",
+    # A signature from a browser or network of the employer's own staff (consent.actions):
+    # the employer may have signed for the candidate.
+    EventType.CONSENT_STAFF_DEVICE_MATCHED: "consents_signed_from_staff_devices",
 }
 
 
@@ -140,7 +143,8 @@ def consent_gaps(session: Session, ask: Ask) -> Figures:
 
 
 def consent_decisions(session: Session, ask: Ask) -> Figures:
-    """Count the consent decisions of the period: signed, refused, withdrawn."""
+    """Count the consent decisions of the period: signed, refused, withdrawn, and the
+    signatures given from a staff device of the employer."""
     org, period = ask.org, ask.period
     # Decisions are counted from the ledger: the consent rows go when a case is destroyed.
     # A case's events carry its employer, so an employer's are counted from the ledger's

@@ -11,19 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from fairscreen.cases.actions import load_case, transition
+from fairscreen.cases.actions import load_case, shorten_candidate_tokens, transition
 from fairscreen.cases.models import Case
 from fairscreen.cases.policy import next_status
 from fairscreen.cases.queries import candidate_fields
 from fairscreen.consent.models import ConsentRecord
-from fairscreen.consent.policy import check_consent_choice, names_match
+from fairscreen.consent.policy import (
+    STAFF_DEVICE_WINDOW_HOURS,
+    check_consent_choice,
+    names_match,
+    staff_device_match,
+)
 from fairscreen.consent.queries import consent_document_for, standing_consent
 from fairscreen.db.uow import Tx, UnitOfWork
+from fairscreen.identity.actions import Client, client_hashes
+from fairscreen.identity.addresses import mask_address
 from fairscreen.identity.policy import Actor
-from fairscreen.ledger.events import iso
+from fairscreen.identity.queries import staff_clients_from
+from fairscreen.ledger.event_types import EventType
+from fairscreen.ledger.events import append_event, iso
 from fairscreen.matching.actions import store_identifiers
 from fairscreen.scope.models import Position
 from fairscreen.scope.policy import load_pack, scope_hash
@@ -59,6 +68,16 @@ def _scope(tx: Tx, case: Case, granted: Sequence[str]) -> str:
     position = tx.session.get(Position, case.position_id)
     assert position is not None
     return scope_hash(load_pack(case.pack), granted, position.purpose, position.grade)
+
+
+def _staff_device(tx: Tx, case: Case, evidence: Evidence) -> str | None:
+    """Tell whether the signing client matches a recent staff session of the employer."""
+    ip_hash, full_hash = client_hashes(tx, Client(evidence.ip, evidence.user_agent))
+    if ip_hash is None:
+        return None
+    since = tx.clock.now() - timedelta(hours=STAFF_DEVICE_WINDOW_HOURS)
+    same_network = staff_clients_from(tx.session, case.employer_org_id, ip_hash, since)
+    return staff_device_match(same_network, full_hash)
 
 
 def _stop(case: Case, now: datetime) -> None:
@@ -107,6 +126,10 @@ def do_sign_consent(
         now = tx.clock.now()
         record_id = new_id("cns")
         vault = tx.vault
+        match = _staff_device(tx, case, evidence)
+        # The link that signed came by mail to the case's address: the invitation, or a
+        # fresh link asked for at /c/renew, which goes to the same address.
+        reached = mask_address(fields["email"])
         record = ConsentRecord(
             id=record_id,
             case_id=case.id,
@@ -125,6 +148,8 @@ def do_sign_consent(
                 if evidence.user_agent
                 else None
             ),
+            reached_by=vault.seal(case.id, "consent_record.reached_by", reached),
+            staff_device_match=match,
             at=now,
         )
         tx.session.add(record)
@@ -142,8 +167,20 @@ def do_sign_consent(
                 "granted": list(granted),
                 "declined": list(declined),
                 "separate_consent": list(separately),
+                "signed_from_staff_device": match is not None,
             },
         )
+        if match is not None:
+            append_event(
+                tx.session,
+                type=EventType.CONSENT_STAFF_DEVICE_MATCHED,
+                actor=actor.ref,
+                at=now,
+                case_id=case.id,
+                org_id=case.employer_org_id,
+                data={"consent_id": record_id, "match": match},
+            )
+        shorten_candidate_tokens(tx, case.id)
         enqueue(
             tx,
             org_id=case.employer_org_id,

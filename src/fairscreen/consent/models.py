@@ -30,5 +30,11 @@ class ConsentRecord(Base):
     signed_name: Mapped[Sealed | None] = mapped_column(SealedBytes, nullable=True)
     ip: Mapped[Sealed | None] = mapped_column(SealedBytes, nullable=True)
     user_agent: Mapped[Sealed | None] = mapped_column(SealedBytes, nullable=True)
+    # How the signer was reached: the masked address the link was mailed to ("j***@x.cn"),
+    # sealed; shown as "invitation link sent to j***@x.cn".
+    reached_by: Mapped[Sealed | None] = mapped_column(SealedBytes, nullable=True)
+    # The signing client matched a recent staff session of the employer: "ip_and_user_agent"
+    # (same network and browser) or "ip" (same network); None when it matched none.
+    staff_device_match: Mapped[str | None] = mapped_column(String(24), nullable=True)
     at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -124,3 +124,21 @@ def rights_in(lang: str) -> list[str]:
 def rights_by_language() -> dict[str, list[str]]:
     """Return the candidate's rights in every rule-data language."""
     return {lang: rights_in(lang) for lang in RULE_DATA_LANGUAGES}
+
+
+# A signing client is compared with the employer's staff sessions alive this recently.
+STAFF_DEVICE_WINDOW_HOURS = 24
+
+
+def staff_device_match(same_network: Sequence[str | None], client_hash: str | None) -> str | None:
+    """Name how a signing client matches the employer's recent staff sessions, if it does.
+
+    `same_network` holds the client hashes (address and browser) of the staff sessions
+    from the signer's network address. "ip_and_user_agent": one of them is the signer's
+    browser too; "ip": the same network only (an office, or a candidate on its Wi-Fi).
+    """
+    if not same_network:
+        return None
+    if client_hash is not None and client_hash in same_network:
+        return "ip_and_user_agent"
+    return "ip"

@@ -118,12 +118,22 @@ def consent_status(record: ConsentRecord | None) -> str | None:
     return record.decision
 
 
-def consent_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:  # noqa: ARG001
-    """Return the case file's consent part: what was granted and declined, no personal data."""
+def _sees_personal_data(tx: Tx, actor: Actor, case: Case) -> bool:
+    from fairscreen.cases.queries import sight_of  # the one visibility rule; it imports this
+
+    return sight_of(tx, actor, case, personal_only=True).personal_data
+
+
+def consent_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:
+    """Return the case file's consent part: what was granted and declined, and how it was
+    signed (the masked address the link went to only for viewers of personal data)."""
     record = latest_consent(tx.session, case.id)
     if record is None:
         status = "withdrawn" if case.status == "withdrawn" else None
         return {"consent": {"status": status} if status else None}
+    reached = None
+    if record.reached_by is not None and _sees_personal_data(tx, actor, case):
+        reached = tx.vault.open(case.id, "consent_record.reached_by", record.reached_by)
     return {
         "consent": {
             "status": consent_status(record),
@@ -136,5 +146,10 @@ def consent_section(tx: Tx, actor: Actor, case: Case) -> dict[str, Any]:  # noqa
             "document_sha256": record.document_sha256,
             "document_lang": record.document_lang,
             "scope_sha256": record.scope_sha256,
+            "reached_by": f"invitation link sent to {reached}" if reached else None,
+            "reached_address": reached,
+            # The signing browser or network was the employer's own staff's (consent.actions).
+            "signed_from_staff_device": record.staff_device_match is not None,
+            "staff_device_match": record.staff_device_match,
         }
     }

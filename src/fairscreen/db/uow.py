@@ -54,6 +54,7 @@ class Links:
     key_provider: str  # "local" or "pkcs11", as the processing record states it
     # Hosts, addresses or CIDR ranges webhooks and the witness may reach though not public.
     webhook_allow_private: str = ""
+    candidate_token_days_after_signing: int = 7  # a link's life once consent is signed
 
 
 @dataclass(frozen=True)

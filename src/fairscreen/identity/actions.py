@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from fairscreen.db.uow import Tx, UnitOfWork
+from fairscreen.identity.addresses import parse_address, parse_domain, public_providers
 from fairscreen.identity.keycache import RecentKeys
 from fairscreen.identity.models import ApiKey, Org, StaffSession, User
 from fairscreen.identity.policy import (
@@ -26,12 +28,53 @@ from fairscreen.shared.ids import new_id, new_secret, secret_hash
 
 SESSION_HOURS = 12
 API_KEY_PREFIX = "fsk_"
+API_KEY_DAYS = 365  # an API key's life unless its creator chooses another
+MAX_API_KEY_DAYS = 3650
+# A key's last use is written at most this often: every API request authenticates its key.
+KEY_USE_RESOLUTION = timedelta(minutes=1)
+MAX_MAIL_DOMAINS = 50
+# One answer for every address that cannot be a new user's, taken or malformed alike: an
+# admin adding a user learns nothing of who works elsewhere.
+UNUSABLE_ADDRESS = (
+    "This e-mail address cannot be used for a new user; give the person's own address."
+)
+
+
+def clean_mail_domains(domains: Sequence[str]) -> list[str]:
+    """Return an organisation's declared mail domains, checked and in order, or refuse."""
+    if len(domains) > MAX_MAIL_DOMAINS:
+        raise ValidationFailed(
+            f"Give at most {MAX_MAIL_DOMAINS} mail domains.", field="mail_domains"
+        )
+    out: list[str] = []
+    for raw in domains:
+        domain = parse_domain(raw)
+        if domain is None:
+            raise ValidationFailed(
+                f"{raw[:100]!r} is not a mail domain (example.com).", field="mail_domains"
+            )
+        if domain in public_providers():
+            raise ValidationFailed(
+                f"{domain} is a public mailbox provider: candidates have their own addresses "
+                "there, so it cannot be the organisation's own domain.",
+                field="mail_domains",
+            )
+        if domain not in out:
+            out.append(domain)
+    return out
 
 
 def do_create_org(
-    uow: UnitOfWork, *, actor: Actor, name: str, kind: str, regulator_id: str | None = None
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    name: str,
+    kind: str,
+    regulator_id: str | None = None,
+    mail_domains: Sequence[str] = (),
 ) -> str:
     """Create an organisation; employers and agencies name the regulator over them."""
+    domains = clean_mail_domains(mail_domains)
     if kind not in ORG_KINDS:
         raise ValidationFailed(f"Kind must be one of {', '.join(ORG_KINDS)}.", field="kind")
     name = name.strip()
@@ -51,6 +94,7 @@ def do_create_org(
             name=name,
             kind=kind,
             regulator_id=regulator_id,
+            mail_domains=domains,
             created_at=tx.clock.now(),
         )
         tx.session.add(org)
@@ -66,6 +110,32 @@ def do_create_org(
         return org.id
 
 
+def do_set_mail_domains(
+    uow: UnitOfWork, *, actor: Actor, org_id: str, mail_domains: Sequence[str]
+) -> list[str]:
+    """Set the organisation's own mail domains (no candidate address may be at one)."""
+    domains = clean_mail_domains(mail_domains)
+    with uow as tx:
+        org = tx.session.get(Org, org_id)
+        if actor.kind == "staff":
+            require_staff(actor, "admin")
+            if actor.org_id != org_id:
+                org = None
+        if org is None:
+            raise NotFound("There is no such organisation.")
+        org.mail_domains = domains
+        append_event(
+            tx.session,
+            type=EventType.ORG_MAIL_DOMAINS_SET,
+            actor=actor.ref,
+            at=tx.clock.now(),
+            org_id=org.id,
+            data={"count": len(domains)},
+        )
+        tx.commit()
+        return domains
+
+
 def do_create_user(
     uow: UnitOfWork,
     *,
@@ -79,9 +149,10 @@ def do_create_user(
     """Create a staff user with one role, or return the existing one with that e-mail."""
     if role not in ROLES:
         raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 254:
-        raise ValidationFailed("Give a valid e-mail address.", field="email")
+    address = parse_address(email)
+    if address is None:
+        raise ValidationFailed(UNUSABLE_ADDRESS, field="email")
+    email = address.lower()
     if password is not None:
         check_password(password)
     with uow as tx:
@@ -97,7 +168,7 @@ def do_create_user(
         existing = tx.session.scalar(select(User).where(User.email == email))
         if existing is not None:
             if existing.org_id != org_id or existing.role != role:
-                raise ValidationFailed("This e-mail belongs to another user.", field="email")
+                raise ValidationFailed(UNUSABLE_ADDRESS, field="email")
             return existing.id
         user = User(
             id=new_id("usr"),
@@ -121,8 +192,14 @@ def do_create_user(
         return user.id
 
 
-def do_create_api_key(uow: UnitOfWork, *, actor: Actor, user_id: str) -> str:
-    """Create an API key for a user and return it; only its hash is kept."""
+def do_create_api_key(
+    uow: UnitOfWork, *, actor: Actor, user_id: str, expires_in_days: int = API_KEY_DAYS
+) -> str:
+    """Create an API key for a user and return it; only its hash is kept. It expires."""
+    if not 1 <= expires_in_days <= MAX_API_KEY_DAYS:
+        raise ValidationFailed(
+            f"A key lives 1 to {MAX_API_KEY_DAYS} days.", field="expires_in_days"
+        )
     with uow as tx:
         user = tx.session.get(User, user_id)
         if user is None:
@@ -131,12 +208,14 @@ def do_create_api_key(uow: UnitOfWork, *, actor: Actor, user_id: str) -> str:
             raise Forbidden()
         key_id = new_id("key")
         secret = new_secret(32)
+        now = tx.clock.now()
         tx.session.add(
             ApiKey(
                 id=key_id,
                 user_id=user_id,
                 secret_hash=secret_hash(secret),
-                created_at=tx.clock.now(),
+                created_at=now,
+                expires_at=now + timedelta(days=expires_in_days),
             )
         )
         append_event(
@@ -145,7 +224,7 @@ def do_create_api_key(uow: UnitOfWork, *, actor: Actor, user_id: str) -> str:
             actor=actor.ref,
             at=tx.clock.now(),
             org_id=user.org_id,
-            data={"key_id": key_id, "user_id": user_id},
+            data={"key_id": key_id, "user_id": user_id, "expires_in_days": expires_in_days},
         )
         tx.commit()
         return f"{API_KEY_PREFIX}{key_id}.{secret}"
@@ -198,13 +277,25 @@ def recall_api_key(recent: RecentKeys, presented: str) -> Actor | None:
     return recent.recall(key_id, presented_hash)
 
 
-def authenticate_api_key(uow: UnitOfWork, presented: str) -> Actor:
-    """Return the staff actor for an API key, or refuse."""
+def authenticate_api_key(
+    uow: UnitOfWork, presented: str, *, writer: UnitOfWork | None = None
+) -> Actor:
+    """Return the staff actor for an API key, or refuse.
+
+    With `writer`, the key's last use is noted there (at most once a minute per key).
+    """
     key_id, presented_hash = _split_api_key(presented)
     with uow as tx:
         # Every API request starts here: key, user and organisation in one statement.
         found = tx.session.execute(
-            select(ApiKey.revoked_at, ApiKey.secret_hash, User, Org)
+            select(
+                ApiKey.revoked_at,
+                ApiKey.secret_hash,
+                ApiKey.expires_at,
+                ApiKey.last_used_at,
+                User,
+                Org,
+            )
             .join(User, User.id == ApiKey.user_id)
             .join(Org, Org.id == User.org_id)
             .where(ApiKey.id == key_id)
@@ -213,12 +304,40 @@ def authenticate_api_key(uow: UnitOfWork, presented: str) -> Actor:
             raise Unauthenticated("This API key is unknown or revoked.")
         if not hmac.compare_digest(found.secret_hash, presented_hash):
             raise Unauthenticated("This API key is unknown or revoked.")
+        now = tx.clock.now()
+        if found.expires_at is not None and found.expires_at <= now:
+            raise Unauthenticated("This API key has expired; ask your admin for a new one.")
         user, org = found.User, found.Org
         if not user.active:
             raise Unauthenticated("This API key's user is no longer active.")
         actor = _actor_for(user, org)
         tx.recent_keys.remember(key_id, presented_hash, actor)
-        return actor
+    if writer is not None and _use_due(found.last_used_at, now):
+        note_key_use(writer, key_id)
+    return actor
+
+
+def _use_due(last_used: datetime | None, now: datetime) -> bool:
+    return last_used is None or now - last_used >= KEY_USE_RESOLUTION
+
+
+def note_key_use(uow: UnitOfWork, key_id: str) -> None:
+    """Record that a key was used now, unless that was noted less than a minute ago."""
+    with uow as tx:
+        now = tx.clock.now()
+        # The condition keeps concurrent requests of one key to one write a minute.
+        tx.session.execute(
+            update(ApiKey)
+            .where(
+                ApiKey.id == key_id,
+                or_(
+                    ApiKey.last_used_at.is_(None),
+                    ApiKey.last_used_at <= now - KEY_USE_RESOLUTION,
+                ),
+            )
+            .values(last_used_at=now)
+        )
+        tx.commit()
 
 
 @dataclass(frozen=True)
@@ -227,14 +346,37 @@ class SignedIn:
     cookie: str
 
 
+@dataclass(frozen=True)
+class Client:
+    """The network address and browser a request came from (kept only as keyed hashes)."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+def client_hashes(tx: Tx, client: Client) -> tuple[str | None, str | None]:
+    """Return the keyed hashes (address; address and browser) that recognise a client."""
+    if not client.ip:
+        return None, None
+    ip_hash = tx.vault.lookup_hash("client.ip", client.ip)
+    return ip_hash, tx.vault.lookup_hash("client", f"{client.ip}|{client.user_agent or ''}")
+
+
 def do_sign_in(
-    uow: UnitOfWork, *, email: str, password: str, replacing: str | None = None
+    uow: UnitOfWork,
+    *,
+    email: str,
+    password: str,
+    replacing: str | None = None,
+    client: Client = Client(),
 ) -> SignedIn:
     """Check a password and open a new session (a new id each time: no fixation).
 
     `replacing` is the session cookie the browser still held, if any: it is revoked in the
     same transaction, so signing in always rotates the session, but only when its secret
     checks and it is the signer's own (else anyone could end another's session by name).
+    The client is kept as keyed hashes only, so that a consent signed from a staff
+    device can be recognised.
     """
     with uow as tx:
         user = tx.session.scalar(select(User).where(User.email == email.strip().lower()))
@@ -251,6 +393,7 @@ def do_sign_in(
             _end_own_session(tx, replacing, user_id=user.id, now=now)
         session_id = new_id("ses")
         secret = new_secret(32)
+        ip_hash, full_hash = client_hashes(tx, client)
         tx.session.add(
             StaffSession(
                 id=session_id,
@@ -258,6 +401,8 @@ def do_sign_in(
                 secret_hash=secret_hash(secret),
                 created_at=now,
                 expires_at=now + timedelta(hours=SESSION_HOURS),
+                client_ip_hash=ip_hash,
+                client_hash=full_hash,
             )
         )
         append_event(

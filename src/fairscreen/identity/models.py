@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fairscreen.db.base import Base
@@ -20,6 +20,8 @@ class Org(Base):
         ForeignKey("identity_org.id"), nullable=True, index=True
     )
     pack: Mapped[str] = mapped_column(String(16), default="cn")
+    # The organisation's own mail domains: no candidate address may be at one of them.
+    mail_domains: Mapped[list[str]] = mapped_column(JSON, server_default=text("'[]'"))
     created_at: Mapped[datetime]
 
 
@@ -45,6 +47,7 @@ class ApiKey(Base):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
     last_used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class StaffSession(Base):
@@ -56,3 +59,7 @@ class StaffSession(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Keyed hashes (vault.lookup_hash) of the signing-in client, never the address itself:
+    # they let a consent signed from a staff device be recognised (consent.actions).
+    client_ip_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    client_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from fairscreen.db.uow import Tx, UnitOfWork
 from fairscreen.identity.actions import API_KEY_PREFIX
-from fairscreen.identity.models import ApiKey, Org, User
+from fairscreen.identity.addresses import own_domains
+from fairscreen.identity.models import ApiKey, Org, StaffSession, User
 from fairscreen.identity.policy import (
     ROLES_BY_ORG_KIND,
     Actor,
@@ -93,6 +94,7 @@ def org_api_keys(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
             .where(User.org_id == org.id)
             .order_by(ApiKey.created_at.desc(), ApiKey.id)
         )
+        now = tx.clock.now()
         return [
             {
                 "id": key.id,
@@ -102,7 +104,40 @@ def org_api_keys(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
                 "role": user.role,
                 "created_at": _iso(key.created_at),
                 "last_used_at": _iso(key.last_used_at),
+                "expires_at": _iso(key.expires_at),
+                "expired": key.expires_at is not None and as_utc(key.expires_at) <= now,
                 "revoked_at": _iso(key.revoked_at),
             }
             for key, user in rows
         ]
+
+
+def staff_clients_from(
+    session: Session, org_id: str, ip_hash: str, since: datetime
+) -> list[str | None]:
+    """Return the client hashes of the org's staff sessions from one address alive since then."""
+    return list(
+        session.scalars(
+            select(StaffSession.client_hash)
+            .join(User, User.id == StaffSession.user_id)
+            .where(
+                StaffSession.client_ip_hash == ip_hash,
+                User.org_id == org_id,
+                StaffSession.expires_at >= since,
+            )
+            .limit(100)
+        )
+    )
+
+
+def org_mail_domains(uow: UnitOfWork, *, actor: Actor, org_id: str) -> dict[str, Any]:
+    """Return the organisation's mail domains: declared, and those of its staff's addresses."""
+    with uow as tx:
+        org = _admin_org(tx, actor)
+        if org.id != org_id:
+            raise NotFound("There is no such organisation.")
+        staff = tx.session.scalars(select(User.email).where(User.org_id == org.id))
+        return {
+            "mail_domains": list(org.mail_domains or []),
+            "own_domains": sorted(own_domains(org.mail_domains or (), staff)),
+        }

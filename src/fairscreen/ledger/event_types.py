@@ -17,6 +17,7 @@ class EventType(StrEnum):
 
     # Organisations, staff and their keys
     ORG_CREATED = "org.created"
+    ORG_MAIL_DOMAINS_SET = "org.mail_domains_set"
     USER_CREATED = "user.created"
     USER_ROLE_CHANGED = "user.role_changed"
     USER_SIGNED_IN = "user.signed_in"
@@ -34,9 +35,11 @@ class EventType(StrEnum):
     # The case's lifecycle (cases/policy.py's transitions)
     CASE_OPENED = "case.opened"
     CASE_INVITED = "case.invited"
+    CANDIDATE_LINK_RENEWED = "candidate.link_renewed"
     CONSENT_SIGNED = "consent.signed"
     CONSENT_REFUSED = "consent.refused"
     CONSENT_WITHDRAWN = "consent.withdrawn"
+    CONSENT_STAFF_DEVICE_MATCHED = "consent.staff_device_matched"
     REPORT_RELEASED = "report.released"
     REPORT_REVISED = "report.revised"
     DECISION_RECORDED = "decision.recorded"

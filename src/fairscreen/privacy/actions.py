@@ -18,6 +18,7 @@ from fairscreen.mail.queue import queue_mail
 from fairscreen.mail.render import compose, render
 from fairscreen.privacy.models import Breach, ImpactAssessment
 from fairscreen.privacy.records import processing_record
+from fairscreen.scope.actions import check_field_text
 from fairscreen.shared.catalogues import LANGS
 from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
 from fairscreen.shared.ids import new_id
@@ -45,6 +46,10 @@ def do_record_breach(
             "Describe what happened (1 to 5000 characters).", field="description"
         )
     with uow as tx:
+        if actor.org_id:
+            tx.concerning(actor.org_id)
+        # The description is mailed to every affected candidate and kept for years.
+        check_field_text(description, "description", "breach description")
         now = tx.clock.now()
         if discovered_at > now:
             raise ValidationFailed(

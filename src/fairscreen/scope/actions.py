@@ -9,10 +9,28 @@ from fairscreen.identity.models import Org
 from fairscreen.identity.policy import Actor, require_staff
 from fairscreen.ledger.event_types import EventType
 from fairscreen.ledger.events import append_event
+from fairscreen.scope.guard import ensure_clean_text
 from fairscreen.scope.models import Position
 from fairscreen.scope.policy import load_pack
-from fairscreen.shared.errors import Forbidden, NotFound, ValidationFailed
+from fairscreen.shared.errors import Forbidden, ForbiddenContent, NotFound, ValidationFailed
 from fairscreen.shared.ids import new_id
+
+
+def check_field_text(text: str, field: str, what: str) -> None:
+    """Refuse free text (a title, a description) that touches a forbidden topic.
+
+    Such text is shown to others (a position's title to every candidate it invites), so a
+    requirement the law forbids ("unmarried women under 30 only") cannot ride in it.
+    """
+    try:
+        ensure_clean_text(text)
+    except ForbiddenContent as exc:
+        raise ForbiddenContent(
+            f"The {what} touches a topic that may never be a requirement or be recorded: "
+            f"{exc.details.get('topic')}.",
+            field=field,
+            **exc.details,
+        ) from None
 
 
 def do_create_position(
@@ -27,6 +45,8 @@ def do_create_position(
         org = tx.session.get(Org, actor.org_id)
         if org is None or org.kind != "employer":
             raise Forbidden("Only an employer organisation has positions.")
+        tx.concerning(org.id)  # a forbidden title counts for the employer
+        check_field_text(title, "title", "position title")
         pack = load_pack(org.pack)
         allowed = pack.allowed_categories(purpose, grade)
         position = Position(

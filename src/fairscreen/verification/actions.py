@@ -34,7 +34,7 @@ from fairscreen.verification.policy import (
     SourceView,
     Status,
     load_rules,
-    normalise_origin,
+    origin_organisation,
     status_of,
 )
 
@@ -299,7 +299,7 @@ def _match_subject(
 
 def _origin_hash(lookup_hash: Callable[[str, str], str], origin: str) -> str:
     # Compared without plaintext; an origin that normalises to nothing stays blank.
-    normalised = normalise_origin(origin)
+    normalised = origin_organisation(origin)
     return lookup_hash("origin", normalised) if normalised else ""
 
 

@@ -378,3 +378,65 @@ def _kind(code: Any, body: Any) -> SourceKind:
         subject_exempt=flags["subject_exempt"],
         court_document=flags["court_document"],
     )
+
+
+ORIGINS_FILE = "origins-v1.yaml"
+_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
+_CJK_NUMBER = re.compile(r"第?[\d一二三四五六七八九十百零〇]+$")
+
+
+@dataclass(frozen=True)
+class OriginUnits:
+    """The words that name a part of an organisation (rules/origins-v1.yaml)."""
+
+    version: str
+    latin: frozenset[str]
+    number_words: frozenset[str]
+    cjk: tuple[str, ...]
+
+
+@cache
+def origin_units() -> OriginUnits:
+    """Load the words naming parts of organisations."""
+    text = resources.files("fairscreen.verification").joinpath("rules", ORIGINS_FILE)
+    data = yaml.safe_load(text.read_text(encoding="utf-8"))
+    cjk = tuple(sorted((str(w) for w in data["cjk_units"]), key=len, reverse=True))
+    return OriginUnits(
+        version=str(data["version"]),
+        latin=frozenset(str(w).casefold() for w in data["latin_units"]),
+        number_words=frozenset(str(w).casefold() for w in data["number_words"]),
+        cjk=cjk,
+    )
+
+
+def origin_organisation(origin: str, units: OriginUnits | None = None) -> str:
+    """Return the organisation an origin names, comparable: `normalise_origin` of the name
+    without its trailing department, branch or office and their numbers.
+
+    "ACME HR", "ACME HR dept 2" and "Acme Ltd. Human Resources" are one origin, ACME.
+    """
+    units = units or origin_units()
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", origin).casefold())
+    tokens = _t2s().convert(" ".join(_TOKEN.findall(text))).split()
+    while len(tokens) > 1:
+        last = tokens[-1]
+        if _NUMBER.fullmatch(last):
+            tokens.pop()
+            if len(tokens) > 1 and tokens[-1] in units.number_words:
+                tokens.pop()
+        elif last in units.latin or last in _LATIN_SUFFIXES:
+            tokens.pop()
+        else:
+            break
+    joined = "".join(tokens)
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in units.cjk:
+            rest = joined[: -len(suffix)]
+            if joined.endswith(suffix) and len(rest) >= 2:
+                unnumbered = _CJK_NUMBER.sub("", rest)  # 第二分公司: the number goes too
+                joined = unnumbered if len(unnumbered) >= 2 else rest
+                stripped = True
+                break
+    return normalise_origin(joined)

@@ -22,6 +22,7 @@ from fairscreen.web.api import feedback as feedback_api
 from fairscreen.web.api import findings as findings_api
 from fairscreen.web.api import ledger as ledger_api
 from fairscreen.web.api import matching as matching_api
+from fairscreen.web.api import organizations as organizations_api
 from fairscreen.web.api import privacy as privacy_api
 from fairscreen.web.api import ratings as ratings_api
 from fairscreen.web.api import regulator as regulator_api
@@ -58,6 +59,7 @@ API_ROUTERS.append(statements_api.router)
 API_ROUTERS.append(matching_api.router)
 API_ROUTERS.append(feedback_api.router)
 API_ROUTERS.append(evidence_api.router)
+API_ROUTERS.append(organizations_api.router)
 PAGE_ROUTERS.append(rating_pages.router)
 PAGE_ROUTERS.append(candidate_pages.router)
 API_ROUTERS.append(regulator_api.router)

@@ -12,6 +12,7 @@ from fairscreen.bootstrap import App
 from fairscreen.cases.actions import CANDIDATE_TOKEN_PREFIX, authenticate_candidate
 from fairscreen.db.uow import UnitOfWork
 from fairscreen.identity.actions import (
+    Client,
     authenticate_api_key,
     authenticate_session,
     recall_api_key,
@@ -50,6 +51,14 @@ def _bearer(request: Request) -> str | None:
 def client_address(request: Request) -> str:
     """Return the client's address (uvicorn's --proxy-headers sets it behind a proxy)."""
     return request.client.host if request.client else "unknown"
+
+
+def request_client(request: Request) -> Client:
+    """Return the client's address and browser, as sign-in and consent record them."""
+    return Client(
+        ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent", "")[:500] or None,
+    )
 
 
 def limiter(request: Request) -> FailureLimiter:
@@ -115,7 +124,7 @@ def optional_actor(request: Request, app: App) -> Actor | None:
     if token is not None:
         if token.startswith(CANDIDATE_TOKEN_PREFIX):
             return present_secret(request, app, authenticate_candidate, token)
-        return present_secret(request, app, authenticate_api_key, token)
+        return present_secret(request, app, _api_key_checker(app), token)
     if not cookies_authenticate(request):
         if any(request.cookies.get(name) for name in (SESSION_COOKIE, CANDIDATE_COOKIE)):
             request.state.cookie_refused = True
@@ -125,6 +134,13 @@ def optional_actor(request: Request, app: App) -> Actor | None:
     return _cookie_actor(request, app, SESSION_COOKIE, authenticate_session) or _cookie_actor(
         request, app, CANDIDATE_COOKIE, authenticate_candidate
     )
+
+
+def _api_key_checker(app: App) -> Callable[[UnitOfWork, str], Actor]:
+    def check(uow: UnitOfWork, presented: str) -> Actor:
+        return authenticate_api_key(uow, presented, writer=app.uow())
+
+    return check
 
 
 async def current_actor(

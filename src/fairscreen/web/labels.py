@@ -184,6 +184,9 @@ REGULATOR_FIGURE: dict[str, str] = {
     "signed": N_("Signed"),
     "refused": N_("Refused"),
     "withdrawn": N_("Withdrawn"),
+    "staff_devices": N_(
+        "Signed from a staff device of the employer (the employer may have signed)"
+    ),
     "refusals": N_("Refused collection attempts"),
     "findings": N_("Findings"),
     "erasure": N_("Erasure requests"),
@@ -250,6 +253,7 @@ ORG_KIND: dict[str, str] = {
 # A ledger event type (ledger/event_types.py), as a person reads it beside its code.
 EVENT_TYPE: dict[str, str] = {
     "org.created": N_("Organisation created"),
+    "org.mail_domains_set": N_("Organisation mail domains set"),
     "user.created": N_("User created"),
     "user.role_changed": N_("User's role changed"),
     "user.signed_in": N_("User signed in"),
@@ -265,9 +269,11 @@ EVENT_TYPE: dict[str, str] = {
     "retention_policy.updated": N_("Retention periods changed"),
     "case.opened": N_("Case opened"),
     "case.invited": N_("Candidate invited"),
+    "candidate.link_renewed": N_("Candidate link renewed"),
     "consent.signed": N_("Consent signed"),
     "consent.refused": N_("Consent refused"),
     "consent.withdrawn": N_("Consent withdrawn"),
+    "consent.staff_device_matched": N_("Consent signed from a staff device"),
     "report.released": N_("Report released"),
     "report.revised": N_("Report revised"),
     "decision.recorded": N_("Decision recorded"),

@@ -49,6 +49,7 @@ def test_figures_count_each_family_of_the_employer(fs) -> None:
         "signed": 4,
         "refused": 1,
         "withdrawn": 0,
+        "consents_signed_from_staff_devices": 0,
     }
     assert figures["findings"] == {"verified": 1, "unverified": 1, "inconclusive": 1}
     assert figures["reports"]["total"] == 1
@@ -84,6 +85,7 @@ def test_the_agency_sees_the_cases_it_checks(fs) -> None:
         "signed": 4,
         "refused": 1,
         "withdrawn": 0,
+        "consents_signed_from_staff_devices": 0,
     }
 
 
@@ -114,6 +116,7 @@ def test_a_period_outside_the_cases_counts_nothing(fs) -> None:
         "signed": 0,
         "refused": 0,
         "withdrawn": 0,
+        "consents_signed_from_staff_devices": 0,
     }
     assert figures["erasure"]["requests"] == 0
     assert figures["reports"]["total"] == 0

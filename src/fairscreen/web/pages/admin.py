@@ -19,7 +19,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fairscreen.bootstrap import App
 from fairscreen.cases.queries import list_cases
 from fairscreen.identity import queries as identity_queries
-from fairscreen.identity.actions import do_create_api_key, do_create_user, do_revoke_api_key
+from fairscreen.identity.actions import (
+    API_KEY_DAYS,
+    do_create_api_key,
+    do_create_user,
+    do_revoke_api_key,
+    do_set_mail_domains,
+)
 from fairscreen.identity.policy import Actor, require_staff
 from fairscreen.identity.roles import do_change_role
 from fairscreen.retention.actions import do_place_hold, do_release_hold
@@ -46,7 +52,10 @@ router = APIRouter(include_in_schema=False)
 
 # The English text is the message id; translations in locales/*/LC_MESSAGES/admin.po.
 FIELD_MESSAGES: dict[str, str] = {
-    "email": "Give a valid e-mail address that no other user has.",
+    "email": "This e-mail address cannot be used for a new user; give the person's own address.",
+    "mail_domains": "Give mail domains such as example.com, one per line; public mailbox "
+    "providers cannot be an organisation's own.",
+    "expires_in_days": "Give a whole number of days from 1 to 3650.",
     "role": "Choose a role this organisation may have.",
     "last_admin": "The organisation needs at least one admin.",
     "title": "Give a title of 1 to 200 characters.",
@@ -69,6 +78,7 @@ NOTICES: dict[str, str] = {
     "user_added": "The user was added.",
     "role_changed": "The role was changed.",
     "key_revoked": "The key was revoked; it no longer works.",
+    "domains_saved": "The mail domains were saved.",
     "policy_saved": "The retention periods were saved.",
     "hold_placed": "The legal hold was placed; the case will not be destroyed while it lasts.",
     "hold_released": "The legal hold was lifted.",
@@ -139,7 +149,12 @@ def _users_page(
     request: Request, app: App, actor: Actor, status: int = 200, **ctx: Any
 ) -> Response:
     data = identity_queries.org_users(app.reader(), actor=actor)
-    return render(request, "admin/users.html", actor, status=status, data=data, **ctx)
+    domains = identity_queries.org_mail_domains(
+        app.reader(), actor=actor, org_id=actor.org_id or ""
+    )
+    return render(
+        request, "admin/users.html", actor, status=status, data=data, domains=domains, **ctx
+    )
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
@@ -186,6 +201,28 @@ def add_user(
     return _done("/admin/users", "user_added")
 
 
+@router.post("/admin/mail-domains", response_class=HTMLResponse)
+def set_mail_domains(
+    request: Request,
+    app: AppDep,
+    mail_domains: Annotated[str, Form(max_length=5000)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Declare the organisation's own mail domains (no candidate address may be there)."""
+    require_csrf(request, csrf)
+    actor = _admin(request, app)
+    if actor is None:
+        return to_login(request)
+    domains = [d for d in mail_domains.replace(",", "\n").split() if d]
+    try:
+        do_set_mail_domains(app.uow(), actor=actor, org_id=actor.org_id or "", mail_domains=domains)
+    except DomainError as exc:
+        errors = {"mail_domains": refusal(exc, pick_lang(request), "mail_domains")}
+        posted = {"mail_domains": mail_domains}
+        return _users_page(request, app, actor, status=422, errors=errors, posted=posted)
+    return _done("/admin/users", "domains_saved")
+
+
 @router.post("/admin/users/{user_id}/role", response_class=HTMLResponse)
 def change_role(
     user_id: str,
@@ -217,7 +254,14 @@ def _keys_page(request: Request, app: App, actor: Actor, status: int = 200, **ct
     keys = identity_queries.org_api_keys(app.reader(), actor=actor)
     users = identity_queries.org_users(app.reader(), actor=actor)["users"]
     return render(
-        request, "admin/api_keys.html", actor, status=status, keys=keys, users=users, **ctx
+        request,
+        "admin/api_keys.html",
+        actor,
+        status=status,
+        keys=keys,
+        users=users,
+        default_days=API_KEY_DAYS,
+        **ctx,
     )
 
 
@@ -235,6 +279,7 @@ def create_key(
     request: Request,
     app: AppDep,
     user_id: Annotated[str, Form(max_length=64)] = "",
+    expires_in_days: Annotated[str, Form(max_length=8)] = "",
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     """Create an API key and show it this once."""
@@ -242,10 +287,13 @@ def create_key(
     actor = _admin(request, app)
     if actor is None:
         return to_login(request)
+    raw_days = expires_in_days.strip() or str(API_KEY_DAYS)
     try:
-        key = do_create_api_key(app.uow(), actor=actor, user_id=user_id)
+        days = int(raw_days) if raw_days.isdigit() else 0
+        key = do_create_api_key(app.uow(), actor=actor, user_id=user_id, expires_in_days=days)
     except DomainError as exc:
-        errors = {"user_id": refusal(exc, pick_lang(request), "user_id")}
+        field = _field(exc, ("user_id", "expires_in_days"), "user_id")
+        errors = {field: refusal(exc, pick_lang(request), field)}
         return _keys_page(request, app, actor, status=status_for(exc), new_key=None, errors=errors)
     response = _keys_page(request, app, actor, status=201, new_key=key)
     # htmx: the address stays the list's, so reloading shows the list without the secret.

@@ -7,9 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from fairscreen.cases.actions import do_renew_candidate_link
 from fairscreen.identity.actions import do_sign_in, do_sign_out
 from fairscreen.shared.errors import Unauthenticated
-from fairscreen.web.deps import SESSION_COOKIE, AppDep, client_address, limiter, optional_actor
+from fairscreen.web.deps import (
+    SESSION_COOKIE,
+    AppDep,
+    client_address,
+    limiter,
+    optional_actor,
+    request_client,
+)
 from fairscreen.web.i18n import pick_lang
 from fairscreen.web.l10n import translator
 from fairscreen.web.rendering import check_csrf, render
@@ -30,6 +38,28 @@ def home(request: Request, app: AppDep) -> Response:
     )
 
 
+# Before the candidate router's /c/{token}: this path is not a token.
+@router.get("/c/renew", response_class=HTMLResponse)
+def renew_form(request: Request) -> Response:
+    """Ask for a fresh candidate link by e-mail."""
+    return render(request, "candidate/renew.html", sent=False)
+
+
+@router.post("/c/renew", response_class=HTMLResponse)
+def renew(
+    request: Request,
+    app: AppDep,
+    email: Annotated[str, Form(max_length=254)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Mail a fresh link to an open case at this address; the same answer either way."""
+    check_csrf(request, csrf)
+    do_renew_candidate_link(app.uow(), email=email)
+    response = render(request, "candidate/renew.html", sent=True)
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request) -> Response:
     return render(request, "login.html")
@@ -48,7 +78,11 @@ def login(
     doors.check_sign_in(address, account)
     try:
         signed = do_sign_in(
-            app.uow(), email=email, password=password, replacing=request.cookies.get(SESSION_COOKIE)
+            app.uow(),
+            email=email,
+            password=password,
+            replacing=request.cookies.get(SESSION_COOKIE),
+            client=request_client(request),
         )
     except Unauthenticated:
         doors.sign_in_failed(address, account)

@@ -104,10 +104,16 @@ def status_of(exc: DomainError) -> int:
     return STATUS_BY_CODE.get(exc.code, 400)
 
 
+# Past this the offset would overflow the databases' integers (a 500, not a page).
+MAX_PAGE = 100_000
+
+
 def page_number(request: Request) -> int:
-    """Return the 1-based page number asked for (anything else is the first page)."""
+    """Return the 1-based page number asked for, at most MAX_PAGE (else the first page)."""
     raw = request.query_params.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    return MAX_PAGE if len(raw) > len(str(MAX_PAGE)) else min(MAX_PAGE, max(1, int(raw)))
 
 
 @router.get("/app", response_class=HTMLResponse)
