@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from factories.consent import candidate
+from factories.consent import IDENTIFIERS, candidate, record_subject
 from factories.world import make_world, open_case
 from fairscreen.consent.actions import do_sign_consent
 from fairscreen.mail.models import QueuedMail
@@ -30,6 +30,7 @@ def _release(world, case_id):
         kind="official_registry",
         origin="CHSI registry",
         supports=True,
+        subject=record_subject(),
     )
     do_release_report(world.app.uow(), actor=inv, case_id=case_id)
 
@@ -43,6 +44,7 @@ def _signed_in(world, lang, email):
         agree=True,
         categories=["identity", "education"],
         lang=lang,
+        identifiers=IDENTIFIERS,
     )
     _release(world, case_id)
     return case_id
