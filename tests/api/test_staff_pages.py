@@ -354,3 +354,37 @@ def test_the_pages_answer_in_traditional_chinese(client, world):
     assert "已寄送的通知" in page.text and "等待期" in page.text
     page = client.get("/app/work?lang=zh-Hant", headers=_as(world, "investigator"))
     assert "待辦案件" in page.text
+
+
+def test_an_out_of_scope_case_counts_for_the_regulator_whether_opened_by_page_or_api(
+    client, world, fs
+):
+    # The outside test: the API counted the refused case, the employer's form did not.
+    # Counting is now the refusal's own (DomainError.counted), recorded by the unit of work.
+    from fairscreen.compliance.actions import refusal_counts
+
+    csrf = _csrf(client, world, "hr", "/app/cases/new")
+    r = client.post(
+        "/app/cases/new/position",
+        data={"csrf": csrf, "title": "Cashier", "purpose": "finance", "grade": "staff"},
+        headers=_as(world, "hr"),
+        follow_redirects=False,
+    )
+    position_id = r.headers["location"].split("position_id=")[1]
+    form = {
+        "csrf": csrf,
+        "position_id": position_id,
+        "candidate_name": "王芳",
+        "candidate_email": "wang.fang@candidate.example",
+        "categories": ["identity", "credit"],  # credit: finance managers only
+    }
+    assert client.post("/app/cases", data=form, headers=_as(world, "hr")).status_code == 422
+    assert refusal_counts(fs.reader(), org_id=world.employer)["out_of_scope"] == 1
+    body = {
+        "position_id": position_id,
+        "candidate": {"name": "王芳", "email": "wang.fang@candidate.example"},
+        "categories": ["identity", "credit"],
+    }
+    r = client.post("/api/v1/cases", json=body, headers=world["hr"].headers)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "out_of_scope"
+    assert refusal_counts(fs.reader(), org_id=world.employer)["out_of_scope"] == 2
