@@ -223,3 +223,22 @@ def test_demo_seeds_once(data_dir: Path) -> None:
     summary = json.loads(audit.stdout)
     assert summary["cases"] >= 8 and {g["dimension"] for g in summary["groups"]} >= {"sex"}
     assert "candidate.example" not in audit.stdout
+
+
+def test_the_data_dir_and_every_file_in_it_are_its_owners_alone(data_dir: Path) -> None:
+    # The outside test found the data dir and the database world-readable under the usual
+    # umask 022: the database holds ciphertext, but its ids, times and shapes are the
+    # organisation's, and the outbox holds sealed mail.
+    before = os.umask(0o022)  # what a login shell gives the command
+    try:
+        assert run(data_dir, "init", "--json").returncode == 0
+        assert run(data_dir, "demo").returncode == 0
+    finally:
+        os.umask(before)
+    assert data_dir.stat().st_mode & 0o777 == 0o700
+    assert (data_dir / "fairscreen.db").stat().st_mode & 0o777 == 0o600
+    for path in data_dir.rglob("*"):
+        if path.is_symlink():
+            continue
+        mode = path.stat().st_mode & 0o777
+        assert mode & 0o077 == 0, f"{path.relative_to(data_dir)} is {oct(mode)}"

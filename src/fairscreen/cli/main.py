@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Annotated
 
 import typer
@@ -108,6 +109,12 @@ def serve(
             background_mail.close()
 
 
+# Files the process creates (the SQLite database and its journal, the outbox, exports,
+# evidence, backups) are its own: 0600 files, 0700 folders, whatever the login's umask.
+PRIVATE_UMASK = 0o077
+
+
 def main() -> None:
     """Run the command line."""
+    os.umask(PRIVATE_UMASK)
     cli()
