@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from factories.consent import consented_case, record_subject
+from factories.consent import consented_case, fresh_token, record_subject
 from fairscreen.identity.models import User
 from fairscreen.rating.actions import do_release_report
 from fairscreen.verification.actions import do_add_source, do_record_finding
@@ -72,6 +72,15 @@ def _criminal_record_case(site) -> tuple[str, str, str]:
     )
     do_release_report(site.app.uow(), actor=investigator, case_id=case_id)
     return case_id, finding.id, token
+
+
+def _email_of(site, case_id: str) -> str:
+    """Return the candidate's address of a case (sealed in the database)."""
+    from fairscreen.cases.models import Case
+
+    with site.app.reader() as tx:
+        case = tx.session.get(Case, case_id)
+        return tx.vault.open(case_id, "case.candidate_email", case.candidate_email)
 
 
 def _sign_in(site, context: Any, who: str) -> Page:
@@ -153,8 +162,10 @@ def test_an_account_travels_into_the_assessment_and_a_reject_gets_a_human_re_rev
     expect(hr.locator("#case-status")).to_have_attribute("data-status", "decided")
     expect(hr.locator("#decision-made")).to_contain_text("不录用")
 
-    # 4. The candidate sees the decision and asks for a human re-review.
-    candidate.goto(f"{site.url}/candidate")
+    # 4. The candidate sees the decision and asks for a human re-review. Ten days after
+    # signing, the invitation's link has lapsed (it lives days once consent is signed):
+    # the candidate asks for a fresh one, as /c/renew offers, and opens it.
+    candidate.goto(f"{site.url}/c/{fresh_token(site.world, _email_of(site, case_id))}")
     expect(candidate.locator("#decision-outcome")).to_have_attribute("data-outcome", "reject")
     expect(candidate.locator(f"#{form}-form")).to_have_count(0)  # accounts come before
     expect(given).to_contain_text(ACCOUNT)
